@@ -1,0 +1,57 @@
+using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Inference;
+
+/// <summary>
+/// Runs a pretrained encoder over many texts for inference: eval mode, no autograd, length-sorted batches with
+/// dynamic padding, every temporary released per batch.
+/// </summary>
+public static class EncoderInference
+{
+    /// <summary>
+    /// Mean-pooled (over real tokens) last hidden states, one vector per input, in input order. This is the
+    /// sentence-transformers embedding of all-MiniLM-L6-v2 before its L2 normalisation.
+    /// </summary>
+    public static float[][] MeanPooled(BertModel model, IReadOnlyList<EncodedInput> inputs, int batchSize = 32,
+        int paddingId = 0, CancellationToken cancellation = default)
+    {
+        var result = new float[inputs.Count][];
+        var device = model.parameters().First().device;
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var indices in LengthBatches.Sorted(inputs.Select(i => i.Length).ToList(), batchSize))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                using var batch = TokenBatch.Create(indices.Select(i => inputs[i]).ToList(), paddingId, device);
+                var hidden = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+                var pooled = MeanPool(hidden, batch.AttentionMask).cpu();
+                var flat = pooled.data<float>().ToArray();
+                var width = (int)pooled.shape[1];
+                for (var r = 0; r < indices.Length; r++)
+                    result[indices[r]] = flat.AsSpan(r * width, width).ToArray();
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return result;
+    }
+
+    /// <summary>Average of the hidden states of real tokens: [batch, length, hidden] → [batch, hidden].</summary>
+    public static Tensor MeanPool(Tensor hidden, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var mask = attentionMask.unsqueeze(-1).to(hidden.dtype);
+        var summed = (hidden * mask).sum(1);
+        var counts = mask.sum(1).clamp_min(1e-9);
+        return (summed / counts).MoveToOuterDisposeScope();
+    }
+}

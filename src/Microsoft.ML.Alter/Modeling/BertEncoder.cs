@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Modeling;
+
+/// <summary>The stack of transformer blocks (HF <c>encoder.layer.*</c>).</summary>
+public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly ModuleList<BertLayer> layer;
+
+    public BertEncoder(BertConfig config) : base("encoder")
+    {
+        layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new BertLayer(config, i)).ToArray());
+        RegisterComponents();
+    }
+
+    public IReadOnlyList<BertLayer> Layers => layer.ToList();
+
+    public override Tensor forward(Tensor hidden, Tensor attendMask)
+    {
+        using var scope = NewDisposeScope();
+        var h = hidden;
+        foreach (var block in layer)
+            h = block.forward(h, attendMask);
+        return h.MoveToOuterDisposeScope();
+    }
+}

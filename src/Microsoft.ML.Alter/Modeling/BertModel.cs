@@ -1,0 +1,47 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Modeling;
+
+/// <summary>
+/// A BERT-family encoder whose parameter names are the Hugging Face BERT keys
+/// (<c>embeddings.word_embeddings.weight</c>, <c>encoder.layer.0.attention.self.query.weight</c>, ...),
+/// so pretrained checkpoints load by a name-for-name copy. The pooler is not part of it: ALTER's heads pool
+/// for themselves.
+/// </summary>
+public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly BertEmbeddings embeddings;
+    private readonly BertEncoder encoder;
+
+    public BertModel(BertConfig config) : base("bert")
+    {
+        config.Validate();
+        Config = config;
+        embeddings = new BertEmbeddings(config);
+        encoder = new BertEncoder(config);
+        RegisterComponents();
+    }
+
+    public BertConfig Config { get; }
+
+    public BertEmbeddings Embeddings => embeddings;
+
+    public BertEncoder Encoder => encoder;
+
+    /// <summary>Returns last_hidden_state, [batch, length, hidden].</summary>
+    /// <param name="inputIds">[batch, length] int64.</param>
+    /// <param name="attentionMask">[batch, length], 1 for real tokens and 0 for padding.</param>
+    /// <param name="tokenTypeIds">[batch, length] int64.</param>
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    {
+        using var scope = NewDisposeScope();
+        var attendMask = AttendMask(attentionMask);
+        var hidden = embeddings.forward(inputIds, tokenTypeIds);
+        return encoder.forward(hidden, attendMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[batch, 1, 1, length] bool mask that lets every query attend to real tokens only.</summary>
+    public static Tensor AttendMask(Tensor attentionMask)
+        => attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
+}
