@@ -4,7 +4,8 @@
 #
 # Debian 12 ships GLIBCXX_3.4.30, so there (and only there) this script adds the Debian 13 "trixie" suite to
 # apt at a low pin priority and installs libstdc++6 from it. That also upgrades libc6 and the gcc runtime
-# libraries (about 28 packages). Nothing else on the system is taken from trixie, thanks to the pin.
+# libraries (about 28 packages, base-files among them, so /etc/os-release then reads Debian 13). Nothing else is
+# taken from trixie, thanks to the low pin priority.
 # Ubuntu 24.04+, Debian 13+, Windows and macOS need nothing; on other systems the script only says what is
 # needed and changes nothing. Running it again when the library is already new enough does nothing.
 set -euo pipefail

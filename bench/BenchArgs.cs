@@ -1,0 +1,42 @@
+namespace Microsoft.ML.Alter.Bench;
+
+/// <summary>--name value options, with the data folder defaulting to ../shared/data when it exists.</summary>
+public sealed class BenchArgs
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _flags = new(StringComparer.OrdinalIgnoreCase);
+
+    public static BenchArgs Parse(string[] args)
+    {
+        var parsed = new BenchArgs();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"Unexpected argument '{args[i]}'; options look like --name value.");
+            var name = args[i][2..];
+            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                parsed._values[name] = args[++i];
+            else
+                parsed._flags.Add(name);
+        }
+        return parsed;
+    }
+
+    public string Get(string name, string fallback) => _values.TryGetValue(name, out var v) ? v : fallback;
+
+    public int GetInt(string name, int fallback) => _values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+    public bool Flag(string name) => _flags.Contains(name);
+
+    /// <summary>The data folder: --data, else ../shared/data beside the repository, else a clear error.</summary>
+    public string DataFolder()
+    {
+        if (_values.TryGetValue("data", out var given))
+            return given;
+        foreach (var candidate in new[] { "../shared/data", "../../shared/data", Path.Combine(AppContext.BaseDirectory, "../../../../../shared/data") })
+            if (Directory.Exists(candidate))
+                return Path.GetFullPath(candidate);
+        throw new DirectoryNotFoundException(
+            "No data folder: pass --data DIR (one folder per task with train.tsv, dev.tsv, test.tsv), or run from the repository root with ../shared/data present.");
+    }
+}
