@@ -5,11 +5,14 @@ namespace Microsoft.ML.Alter.Tests;
 /// <summary>A small random BERT and its vocabulary, for tests that must not depend on a real checkpoint.</summary>
 internal static class TinyBert
 {
-    public static readonly string[] Words =
-    {
-        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "a", "good", "bad", "movie", "film", "great", "awful",
-        "i", "it", "was", "is", "not", "very", "what", "where", "who", "when", "how", "##s", "##ed", ".", ",", "!", "?",
-    };
+    public static readonly string[] Words = new[]
+        {
+            "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "a", "good", "bad", "movie", "film", "great", "awful",
+            "i", "it", "was", "is", "not", "very", "what", "where", "who", "when", "how", "##s", "##ed", ".", ",", "!", "?",
+        }
+        .Concat(SyntheticTasks.Words())
+        .Distinct()
+        .ToArray();
 
     public static string Vocabulary => string.Join('\n', Words) + "\n";
 
@@ -25,6 +28,15 @@ internal static class TinyBert
         var model = new BertModel(Config);
         model.eval();
         return model;
+    }
+
+    /// <summary>A random tiny BERT as a pretrained checkpoint (written to a Hugging Face folder and read back).</summary>
+    public static Microsoft.ML.Alter.Checkpoints.PretrainedCheckpoint Checkpoint(long seed = 7)
+    {
+        var folder = TempFolder();
+        using (var model = Create(seed))
+            Microsoft.ML.Alter.Checkpoints.PretrainedCheckpoint.SaveHuggingFaceFolder(model, Vocabulary, lowerCase: true, folder);
+        return Microsoft.ML.Alter.Checkpoints.PretrainedCheckpoint.Load(folder);
     }
 
     public static string TempFolder()

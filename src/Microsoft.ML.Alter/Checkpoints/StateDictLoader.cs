@@ -46,11 +46,17 @@ public static class StateDictLoader
     /// Optional: maps a normalised checkpoint key to the module keys it initialises (for example one pretrained FFN
     /// copied into several experts). By default a key initialises the parameter of the same name.
     /// </param>
+    /// <param name="normalizeKeys">False to match keys exactly (a model's own saved weights).</param>
+    /// <param name="initialisedElsewhere">
+    /// Optional: module keys a checkpoint is not expected to hold (new parameters that keep their own initialisation).
+    /// </param>
     public static LoadReport Load(
         nn.Module module,
         IReadOnlyDictionary<string, Tensor> weights,
         string source,
-        Func<string, IEnumerable<string>>? targetsOf = null)
+        Func<string, IEnumerable<string>>? targetsOf = null,
+        Func<string, bool>? initialisedElsewhere = null,
+        bool normalizeKeys = true)
     {
         var targets = module.state_dict();
         var loaded = new HashSet<string>(StringComparer.Ordinal);
@@ -60,7 +66,7 @@ public static class StateDictLoader
         {
             foreach (var (rawKey, tensor) in weights)
             {
-                var key = NormalizeKey(rawKey);
+                var key = normalizeKeys ? NormalizeKey(rawKey) : rawKey;
                 var names = targetsOf?.Invoke(key).ToList() ?? new List<string> { key };
                 var matched = false;
                 foreach (var name in names)
@@ -83,7 +89,7 @@ public static class StateDictLoader
                     unexpected.Add(rawKey);
             }
         }
-        var missing = targets.Keys.Where(k => !loaded.Contains(k)).ToList();
+        var missing = targets.Keys.Where(k => !loaded.Contains(k) && initialisedElsewhere?.Invoke(k) != true).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException(
                 $"{source} lacks {missing.Count} tensor(s) the encoder needs: {string.Join(", ", missing.Take(10))}"

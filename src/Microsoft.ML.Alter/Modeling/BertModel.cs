@@ -14,12 +14,13 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;
 
-    public BertModel(BertConfig config) : base("bert")
+    /// <param name="mixtureFor">Gives the mixture of task adapters of a layer index, or null for a plain layer.</param>
+    public BertModel(BertConfig config, Func<int, MixtureOfTaskAdapters?>? mixtureFor = null) : base("bert")
     {
         config.Validate();
         Config = config;
         embeddings = new BertEmbeddings(config);
-        encoder = new BertEncoder(config);
+        encoder = new BertEncoder(config, mixtureFor);
         RegisterComponents();
     }
 
@@ -34,11 +35,15 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <param name="attentionMask">[batch, length], 1 for real tokens and 0 for padding.</param>
     /// <param name="tokenTypeIds">[batch, length] int64.</param>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+        => forward(inputIds, attentionMask, tokenTypeIds, null);
+
+    /// <param name="taskIds">[batch] int64 task index per row, needed when some layers mix task adapters.</param>
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, Tensor? taskIds)
     {
         using var scope = NewDisposeScope();
         var attendMask = AttendMask(attentionMask);
         var hidden = embeddings.forward(inputIds, tokenTypeIds);
-        return encoder.forward(hidden, attendMask).MoveToOuterDisposeScope();
+        return encoder.forward(hidden, attendMask, taskIds).MoveToOuterDisposeScope();
     }
 
     /// <summary>[batch, 1, 1, length] bool mask that lets every query attend to real tokens only.</summary>

@@ -10,22 +10,30 @@ namespace Microsoft.ML.Alter.Modeling;
 /// </summary>
 public sealed class BertSublayerOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly Linear? dense;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
 
-    public BertSublayerOutput(string name, int inputSize, BertConfig config) : base(name)
+    /// <param name="withDense">
+    /// False where experts own the projection (an MTA layer of feed-forward copies): only the LayerNorm stays shared.
+    /// </param>
+    public BertSublayerOutput(string name, int inputSize, BertConfig config, bool withDense = true) : base(name)
     {
-        dense = nn.Linear(inputSize, config.HiddenSize);
+        dense = withDense ? nn.Linear(inputSize, config.HiddenSize) : null;
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 
-    internal Linear Dense => dense;
+    internal Linear? Dense => dense;
 
     public override Tensor forward(Tensor sublayerInput, Tensor residual)
-        => AddAndNormalize(dense.forward(sublayerInput), residual);
+    {
+        if (dense is null)
+            throw new InvalidOperationException($"{GetName()} has no projection of its own; call AddAndNormalize with the experts' output.");
+        using var scope = NewDisposeScope();
+        return AddAndNormalize(dense.forward(sublayerInput), residual).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Dropout, residual sum and LayerNorm of an already projected sublayer output.</summary>
     public Tensor AddAndNormalize(Tensor projected, Tensor residual)

@@ -1,0 +1,66 @@
+using Microsoft.ML.Alter.Data;
+using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Text;
+using Microsoft.ML.Alter.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Inference;
+
+/// <summary>
+/// Scores rows with an <see cref="AlterModel"/>: eval mode, no autograd, length-sorted batches with dynamic padding,
+/// rows of all tasks in the same batch (the encoder runs once; each task's head sees its own rows).
+/// </summary>
+public static class AlterPredictor
+{
+    public static RowPrediction[] Predict(AlterModel model, IReadOnlyList<TaskInput> rows, int batchSize = 32, CancellationToken cancellation = default)
+        => Predict(model, EncodedRows.FromInputs(model, rows), batchSize, cancellation);
+
+    public static RowPrediction[] Predict(AlterModel model, EncodedRows rows, int batchSize = 32, CancellationToken cancellation = default)
+    {
+        var result = new RowPrediction[rows.Count];
+        var device = model.parameters().First().device;
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var indices in LengthBatches.Sorted(rows.Inputs.Select(i => i.Length).ToList(), batchSize))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var batchTasks = indices.Select(i => rows.Tasks[i]).ToArray();
+                using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
+                var taskIds = tensor(batchTasks.Select(t => (long)t).ToArray(), device: device);
+                var pooled = model.Pooled(batch, taskIds);
+                foreach (var task in batchTasks.Distinct())
+                {
+                    var positions = Enumerable.Range(0, indices.Length).Where(p => batchTasks[p] == task).ToArray();
+                    var select = tensor(positions.Select(p => (long)p).ToArray(), device: device);
+                    var probabilities = softmax(model.HeadLogits(task, pooled.index_select(0, select)), 1).cpu();
+                    var labels = (int)probabilities.shape[1];
+                    var flat = probabilities.data<float>().ToArray();
+                    for (var k = 0; k < positions.Length; k++)
+                    {
+                        var p = flat.AsSpan(k * labels, labels).ToArray();
+                        result[indices[positions[k]]] = new RowPrediction(task, p, ArgMax(p));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return result;
+    }
+
+    private static int ArgMax(float[] values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++)
+            if (values[i] > values[best])
+                best = i;
+        return best;
+    }
+}

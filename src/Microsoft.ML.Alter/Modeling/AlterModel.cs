@@ -1,0 +1,183 @@
+using Microsoft.ML.Alter.Checkpoints;
+using Microsoft.ML.Alter.Inference;
+using Microsoft.ML.Alter.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Modeling;
+
+/// <summary>
+/// The ALTER multi-task model: a pretrained BERT-family encoder (<c>bert.*</c>) whose chosen layers mix task
+/// adapters, and one classification head per task (<c>heads.T.*</c>). Plain TorchSharp; no ML.NET types.
+/// </summary>
+public sealed class AlterModel : nn.Module
+{
+    private readonly BertModel bert;
+    private readonly ModuleList<TaskHead> heads;
+    private readonly Dictionary<string, int> _taskIndex;
+
+    /// <summary>Builds the structure described by <paramref name="config"/>, with fresh (untrained) weights.</summary>
+    public AlterModel(AlterModelConfig config, string vocabulary) : base("alter")
+    {
+        config.Mta.Validate();
+        foreach (var task in config.Tasks)
+            task.Validate();
+        var duplicate = config.Tasks.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Task '{duplicate.Key}' is listed twice.");
+
+        Config = config;
+        Vocabulary = vocabulary;
+        Tokenizer = new BertTextTokenizer(vocabulary, config.LowerCase, Math.Min(config.MaxLength, config.Encoder.MaxPositionEmbeddings));
+        var mtaLayers = new HashSet<int>(config.MtaLayers);
+        // Mixtures are created for the tasks the model was created with; tasks added later are appended below.
+        var initialTasks = config.Tasks.Count - config.AddedTasks;
+        bert = new BertModel(config.Encoder, i => mtaLayers.Contains(i) ? new MixtureOfTaskAdapters(config.Encoder, config.Mta with { ExpertCount = config.ExpertCount }, initialTasks) : null);
+        heads = nn.ModuleList(config.Tasks.Select((t, i) => new TaskHead(config.Encoder.HiddenSize, t.Labels.Count, config.Mta.HeadDropout, i)).ToArray());
+        RegisterComponents();
+        for (var t = initialTasks; t < config.Tasks.Count; t++)
+            foreach (var mixture in Mixtures)
+                mixture.Selector.AddTask(config.Mta.PriorFavored, config.Mta.PriorOther);
+        if (config.SharedExpertCount > 0)
+            foreach (var mixture in Mixtures)
+                mixture.AddSharedExperts(config.SharedExpertCount);
+        _taskIndex = config.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+    }
+
+    public AlterModelConfig Config { get; private set; }
+
+    public string Vocabulary { get; }
+
+    public BertTextTokenizer Tokenizer { get; }
+
+    public BertModel Bert => bert;
+
+    public IReadOnlyList<TaskSpec> Tasks => Config.Tasks;
+
+    public IReadOnlyList<TaskHead> Heads => heads.ToList();
+
+    /// <summary>The mixtures of task adapters, in layer order (one per <see cref="AlterModelConfig.MtaLayers"/>).</summary>
+    public IReadOnlyList<MixtureOfTaskAdapters> Mixtures => bert.Encoder.Layers.Select(l => l.Mixture).OfType<MixtureOfTaskAdapters>().ToList();
+
+    /// <summary>
+    /// A new model over a pretrained encoder: every MTA expert of the copy kind starts as that layer's pretrained FFN,
+    /// adapters start at zero, selectors at the prior, heads at random.
+    /// </summary>
+    public static AlterModel Create(PretrainedCheckpoint pretrained, IReadOnlyList<TaskSpec> tasks, MtaOptions? options = null,
+        int maxLength = BertTextTokenizer.DefaultMaxLength, long? seed = null)
+    {
+        options ??= new MtaOptions();
+        options.Validate();
+        if (tasks.Count == 0)
+            throw new ArgumentException("A multi-task model needs at least one task.", nameof(tasks));
+        var config = new AlterModelConfig
+        {
+            Encoder = pretrained.Config,
+            Mta = options,
+            Tasks = tasks.ToList(),
+            MtaLayers = options.ResolveLayers(pretrained.Config.NumHiddenLayers),
+            ExpertCount = options.ResolveExpertCount(tasks.Count),
+            MaxLength = Math.Min(maxLength, pretrained.Config.MaxPositionEmbeddings),
+            LowerCase = pretrained.LowerCase,
+            BaseModel = pretrained.Source,
+        };
+        if (seed is { } s)
+            manual_seed(s);
+        var model = new AlterModel(config, pretrained.Vocabulary);
+        try
+        {
+            model.LoadPretrained(pretrained);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private void LoadPretrained(PretrainedCheckpoint pretrained)
+    {
+        var copies = Config.Mta.ExpertKind == ExpertKind.FeedForwardCopy ? Config.MtaLayers.ToHashSet() : new HashSet<int>();
+        IEnumerable<string> TargetsOf(string key)
+        {
+            // encoder.layer.L.intermediate.dense.weight → encoder.layer.L.mta.experts.E.intermediate.dense.weight
+            var parts = key.Split('.');
+            if (parts.Length >= 5 && parts[0] == "encoder" && parts[1] == "layer" && int.TryParse(parts[2], out var layer)
+                && copies.Contains(layer) && parts[4] == "dense" && parts[3] is "intermediate" or "output")
+            {
+                var rest = string.Join('.', parts[3..]);
+                return Enumerable.Range(0, Config.ExpertCount).Select(e => $"encoder.layer.{layer}.mta.experts.{e}.{rest}");
+            }
+            return new[] { key };
+        }
+        bool InitialisedElsewhere(string key) => key.Contains(".mta.", StringComparison.Ordinal)
+            && !(copies.Count > 0 && key.Contains(".mta.experts.", StringComparison.Ordinal));
+        StateDictLoader.Load(bert, pretrained.Weights, pretrained.Source, TargetsOf, InitialisedElsewhere);
+    }
+
+    /// <summary>Index of a task, or an exception that names it and the tasks the model knows.</summary>
+    public int TaskIndex(string task)
+        => _taskIndex.TryGetValue(task, out var index)
+            ? index
+            : throw new ArgumentException($"Unknown task '{task}'. This model serves: {string.Join(", ", Tasks.Select(t => $"'{t.Name}'"))}.");
+
+    /// <summary>Pooled row vectors, [batch, hidden].</summary>
+    /// <param name="taskIds">[batch] int64 task indices.</param>
+    public Tensor Pooled(TokenBatch batch, Tensor taskIds)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = bert.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, taskIds);
+        var pooled = Config.Mta.Pooling == PoolingKind.Cls ? hidden[.., 0, ..] : EncoderInference.MeanPool(hidden, batch.AttentionMask);
+        return pooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits of task <paramref name="task"/>'s labels for pooled rows of that task.</summary>
+    public Tensor HeadLogits(int task, Tensor pooled) => heads[task].forward(pooled);
+
+    /// <summary>Mixture weights [MTA layer][task][expert] (each task's weights sum to 1).</summary>
+    public double[][][] ExpertWeights()
+    {
+        using var _ = no_grad();
+        return Mixtures.Select(m =>
+        {
+            using var w = m.Selector.Weights().to(ScalarType.Float64).cpu();
+            var flat = w.data<double>().ToArray();
+            var experts = (int)w.shape[1];
+            return Enumerable.Range(0, (int)w.shape[0]).Select(t => flat.AsSpan(t * experts, experts).ToArray()).ToArray();
+        }).ToArray();
+    }
+
+    /// <summary>Adds stage 2's shared experts and gate to every mixture, shared experts starting as the experts' mean.</summary>
+    public void AddStage2(int sharedExperts)
+    {
+        if (Config.SharedExpertCount > 0)
+            throw new InvalidOperationException("This model already has its stage-2 shared experts and gate.");
+        foreach (var mixture in Mixtures)
+        {
+            mixture.AddSharedExperts(sharedExperts);
+            mixture.InitialiseSharedExperts();
+        }
+        Config = Config with { SharedExpertCount = sharedExperts };
+    }
+
+    /// <summary>
+    /// Appends a task: a selector logit vector per mixture (with the prior's next pair of experts) and a new head.
+    /// Nothing existing changes, so the other tasks' predictions stay bit-identical.
+    /// </summary>
+    public (IReadOnlyList<Parameter> Selectors, TaskHead Head) AddTask(TaskSpec task)
+    {
+        task.Validate();
+        if (_taskIndex.ContainsKey(task.Name))
+            throw new ArgumentException($"The model already has a task '{task.Name}'.");
+        var selectors = Mixtures.Select(m => m.Selector.AddTask(Config.Mta.PriorFavored, Config.Mta.PriorOther)).ToList();
+        var head = new TaskHead(Config.Encoder.HiddenSize, task.Labels.Count, Config.Mta.HeadDropout, Tasks.Count);
+        heads.Add(head);
+        // ModuleList.Add keeps the item but does not make it a named submodule; state_dict and save need the name.
+        heads.register_module(head.GetName(), head);
+        _taskIndex[task.Name] = Tasks.Count;
+        Config = Config with { Tasks = Tasks.Append(task).ToList(), AddedTasks = Config.AddedTasks + 1 };
+        return (selectors, head);
+    }
+}

@@ -1,0 +1,116 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Modeling;
+
+/// <summary>
+/// The MTA module of one encoder layer (HF-style name <c>encoder.layer.N.mta</c>).
+/// Stage 1: the feed-forward output of a row of task t is Σ_e softmax(g_t / τ)_e · expert_e(h).
+/// Stage 2 (after <see cref="AddSharedExperts"/>): that task mixture and each shared expert are branches, and a
+/// gate network weighs the branches per row from their first-token outputs.
+/// </summary>
+public sealed class MixtureOfTaskAdapters : nn.Module
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> experts;
+    private readonly TaskWeightSelector selector;
+    private ModuleList<nn.Module<Tensor, Tensor>>? shared;
+    private ExpertGate? gate;
+    private readonly BertConfig _config;
+    private readonly MtaOptions _options;
+
+    public MixtureOfTaskAdapters(BertConfig config, MtaOptions options, int taskCount) : base("mta")
+    {
+        _config = config;
+        _options = options;
+        var count = options.ResolveExpertCount(taskCount);
+        experts = nn.ModuleList(Enumerable.Range(0, count).Select(e => NewExpert(e)).ToArray());
+        selector = new TaskWeightSelector(taskCount, count, options.Temperature, options.PriorFavored, options.PriorOther);
+        RegisterComponents();
+    }
+
+    /// <summary>True when the experts are copies of the pretrained FFN and take its place.</summary>
+    public bool ReplacesFeedForward => _options.ExpertKind == ExpertKind.FeedForwardCopy;
+
+    public TaskWeightSelector Selector => selector;
+
+    public int ExpertCount => experts.Count;
+
+    public int SharedExpertCount => shared?.Count ?? 0;
+
+    public IEnumerable<nn.Module> Experts => experts;
+
+    /// <summary>Parameters of the stage-2 shared experts (none before stage 2).</summary>
+    public IEnumerable<Parameter> SharedExpertParameters() => shared?.parameters() ?? Enumerable.Empty<Parameter>();
+
+    /// <summary>Parameters of the stage-2 gate network (none before stage 2).</summary>
+    public IEnumerable<Parameter> GateParameters() => gate?.parameters() ?? Enumerable.Empty<Parameter>();
+
+    private nn.Module<Tensor, Tensor> NewExpert(int index) => _options.ExpertKind switch
+    {
+        ExpertKind.FeedForwardCopy => new FeedForwardExpert(_config, index),
+        _ => new AdapterExpert(_config, _options.AdapterSize, index),
+    };
+
+    /// <summary>
+    /// Adds stage 2's <paramref name="count"/> shared experts and the gate. Each shared expert starts as the average
+    /// of the stage-1 experts' weights: the experts began as one pretrained FFN (or as zero adapters) and were
+    /// fine-tuned briefly, so they stay close and their average is a working expert that holds what all tasks
+    /// learned, not a random or merely pretrained one. Call <see cref="InitialiseSharedExperts"/> after the stage-1
+    /// weights are in place.
+    /// </summary>
+    public void AddSharedExperts(int count)
+    {
+        if (shared is not null)
+            throw new InvalidOperationException("This layer already has its stage-2 shared experts.");
+        if (count < 1)
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Stage 2 needs at least one shared expert.");
+        shared = nn.ModuleList(Enumerable.Range(0, count).Select(NewExpert).ToArray());
+        gate = new ExpertGate(_config.HiddenSize, count + 1, _options.GateHiddenSize);
+        register_module("shared", shared);
+        register_module("gate", gate);
+    }
+
+    /// <summary>Sets every shared expert to the parameter-wise mean of the task experts.</summary>
+    public void InitialiseSharedExperts()
+    {
+        if (shared is null)
+            throw new InvalidOperationException("Add the shared experts first.");
+        using var _ = no_grad();
+        var expertParameters = experts.Select(e => e.named_parameters().ToDictionary(p => p.name, p => p.parameter)).ToList();
+        foreach (var sharedExpert in shared)
+            foreach (var (name, parameter) in sharedExpert.named_parameters())
+            {
+                using var mean = stack(expertParameters.Select(e => (Tensor)e[name])).mean(new long[] { 0 });
+                parameter.copy_(mean);
+            }
+    }
+
+    /// <param name="hidden">[batch, length, hidden], the attention sublayer's output.</param>
+    /// <param name="taskIds">[batch] int64.</param>
+    /// <returns>[batch, length, hidden], the feed-forward output before dropout, residual and LayerNorm.</returns>
+    public Tensor forward(Tensor hidden, Tensor taskIds)
+    {
+        using var scope = NewDisposeScope();
+        var weights = selector.RowWeights(taskIds);
+        // Dense mixture: every expert runs on the whole batch as one large matmul. A per-task split would give
+        // smaller, slower matmuls, and skipping low-weight experts is not exact (see README: efficiency).
+        Tensor? mixture = null;
+        for (var e = 0; e < experts.Count; e++)
+        {
+            var contribution = experts[e].forward(hidden) * weights[.., e].view(-1, 1, 1);
+            mixture = mixture is null ? contribution : mixture.add_(contribution);
+        }
+        if (shared is null || gate is null)
+            return mixture!.MoveToOuterDisposeScope();
+
+        var branches = new List<Tensor>(shared.Count + 1) { mixture! };
+        branches.AddRange(shared.Select(s => s.forward(hidden)));
+        var firstTokens = cat(branches.Select(b => b[.., 0, ..]).ToArray(), 1);
+        var branchWeights = gate.forward(firstTokens);
+        Tensor output = branches[0] * branchWeights[.., 0].view(-1, 1, 1);
+        for (var b = 1; b < branches.Count; b++)
+            output = output.add_(branches[b] * branchWeights[.., b].view(-1, 1, 1));
+        return output.MoveToOuterDisposeScope();
+    }
+}

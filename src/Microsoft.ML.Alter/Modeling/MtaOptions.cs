@@ -1,0 +1,75 @@
+namespace Microsoft.ML.Alter.Modeling;
+
+/// <summary>Shape of the mixture of task adapters (MTA) and of the task heads.</summary>
+public sealed record MtaOptions
+{
+    /// <summary>What each expert is. Default <see cref="ExpertKind.FeedForwardCopy"/> (see README: defaults).</summary>
+    public ExpertKind ExpertKind { get; init; } = ExpertKind.FeedForwardCopy;
+
+    /// <summary>
+    /// Encoder layers (0-based) whose feed-forward sublayer becomes a mixture. Null: the last
+    /// <see cref="DefaultLayerCount"/> layers.
+    /// </summary>
+    public int[]? Layers { get; init; }
+
+    /// <summary>How many top layers get a mixture when <see cref="Layers"/> is null.</summary>
+    public int DefaultLayerCount { get; init; } = 2;
+
+    /// <summary>Experts per mixture. Null: number of tasks + 1, so each task gets its own pair, neighbours sharing one.</summary>
+    public int? ExpertCount { get; init; }
+
+    /// <summary>Bottleneck width of <see cref="ExpertKind.Bottleneck"/> experts.</summary>
+    public int AdapterSize { get; init; } = 64;
+
+    /// <summary>Selector temperature τ: weights = softmax(g / τ).</summary>
+    public double Temperature { get; init; } = 0.1;
+
+    /// <summary>Initial selector logit of a task's own two experts.</summary>
+    public double PriorFavored { get; init; } = 0.22;
+
+    /// <summary>Initial selector logit of the other experts.</summary>
+    public double PriorOther { get; init; } = 0.20;
+
+    /// <summary>Width of the stage-2 gate network's hidden layer.</summary>
+    public int GateHiddenSize { get; init; } = 64;
+
+    /// <summary>How task heads pool token vectors.</summary>
+    public PoolingKind Pooling { get; init; } = PoolingKind.Mean;
+
+    /// <summary>Dropout before each task head's projection.</summary>
+    public double HeadDropout { get; init; } = 0.1;
+
+    /// <summary>The layers that get a mixture in an encoder of <paramref name="layerCount"/> layers.</summary>
+    public int[] ResolveLayers(int layerCount)
+    {
+        var layers = Layers ?? Enumerable.Range(Math.Max(0, layerCount - DefaultLayerCount), Math.Min(DefaultLayerCount, layerCount)).ToArray();
+        if (layers.Length == 0)
+            throw new ArgumentException("At least one encoder layer must hold a mixture of task adapters.");
+        foreach (var l in layers)
+            if (l < 0 || l >= layerCount)
+                throw new ArgumentOutOfRangeException(nameof(Layers), l, $"MTA layer {l} does not exist: the encoder has layers 0..{layerCount - 1}.");
+        if (layers.Distinct().Count() != layers.Length)
+            throw new ArgumentException($"MTA layers are listed twice: {string.Join(", ", layers)}.");
+        return layers.Order().ToArray();
+    }
+
+    public int ResolveExpertCount(int taskCount)
+    {
+        var count = ExpertCount ?? taskCount + 1;
+        if (count < 1)
+            throw new ArgumentOutOfRangeException(nameof(ExpertCount), count, "A mixture needs at least one expert.");
+        return count;
+    }
+
+    public void Validate()
+    {
+        if (!(Temperature > 0))
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The selector temperature must be positive.");
+        if (AdapterSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(AdapterSize), AdapterSize, "The adapter size must be positive.");
+        if (GateHiddenSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(GateHiddenSize), GateHiddenSize, "The gate's hidden size must be positive.");
+        if (HeadDropout is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
+    }
+}

@@ -1,0 +1,58 @@
+namespace Microsoft.ML.Alter.Training;
+
+/// <summary>How an <see cref="AlterTrainer"/> trains. Defaults are for MiniLM-L6-sized encoders on CPU.</summary>
+public sealed record AlterTrainingOptions
+{
+    /// <summary>Stage 1: encoder, experts, selectors and heads together.</summary>
+    public StageOptions Stage1 { get; init; } = new() { Epochs = 3, LearningRate = 5e-5 };
+
+    /// <summary>Stage 2: shared experts and gate only (heads too when <see cref="TrainHeadsInStage2"/>).</summary>
+    public StageOptions Stage2 { get; init; } = new() { Epochs = 1, LearningRate = 5e-5 };
+
+    /// <summary>Adding a task: its selector logits and head only.</summary>
+    public StageOptions AddTask { get; init; } = new() { Epochs = 3, LearningRate = 0 };
+
+    /// <summary>Shared experts per mixture added in stage 2.</summary>
+    public int SharedExperts { get; init; } = 1;
+
+    /// <summary>Whether the task heads also train in stage 2.</summary>
+    public bool TrainHeadsInStage2 { get; init; } = true;
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>1: tasks are sampled in proportion to their size; larger: small tasks are up-sampled (n^(1/T)).</summary>
+    public double SamplingTemperature { get; init; } = 1.0;
+
+    /// <summary>Fraction of each stage's steps spent warming the learning rate up linearly from 0; then it decays linearly to 0.</summary>
+    public double WarmupFraction { get; init; } = 0.06;
+
+    /// <summary>AdamW decoupled weight decay, applied to weight matrices (not to biases, LayerNorms or selector logits).</summary>
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Gradients are clipped to this global L2 norm.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>Seeds the row sampling and every random initialisation and dropout mask: same seed, same data → same model on CPU.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Rows per batch when scoring the validation set.</summary>
+    public int EvaluationBatchSize { get; init; } = 64;
+
+    /// <summary>Step-level progress is reported every this many steps (epoch ends are always reported).</summary>
+    public int ProgressInterval { get; init; } = 20;
+
+    public void Validate()
+    {
+        Stage1.Validate("stage 1");
+        Stage2.Validate("stage 2");
+        AddTask.Validate("add task");
+        if (BatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be positive.");
+        if (SharedExperts < 1)
+            throw new ArgumentOutOfRangeException(nameof(SharedExperts), SharedExperts, "Stage 2 needs at least one shared expert.");
+        if (WarmupFraction is < 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "The warm-up fraction must be in [0, 1].");
+        if (!(SamplingTemperature >= 1))
+            throw new ArgumentOutOfRangeException(nameof(SamplingTemperature), SamplingTemperature, "The sampling temperature must be at least 1.");
+    }
+}

@@ -1,0 +1,260 @@
+using Microsoft.ML.Alter.Checkpoints;
+using Microsoft.ML.Alter.Data;
+using Microsoft.ML.Alter.Inference;
+using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Training;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Tests;
+
+[TestClass]
+public sealed class AlterTrainingTests
+{
+    // Tiny random encoder: it learns from scratch, so it gets a larger learning rate than a pretrained one would.
+    private static readonly AlterTrainingOptions TinyOptions = new()
+    {
+        Stage1 = new StageOptions { Epochs = 2, LearningRate = 1e-3, HeadLearningRate = 3e-3 },
+        Stage2 = new StageOptions { Epochs = 1, LearningRate = 1e-3, HeadLearningRate = 3e-3 },
+        AddTask = new StageOptions { Epochs = 2, LearningRate = 0, HeadLearningRate = 1e-2 },
+        BatchSize = 16,
+        Seed = 5,
+    };
+
+    private static readonly MtaOptions TinyMta = new() { Layers = new[] { 1 } };
+
+    private static (AlterModel Model, StageResult Result) TrainTiny(PretrainedCheckpoint pretrained, List<LabeledExample> train, List<LabeledExample>? dev = null,
+        AlterTrainingOptions? options = null, IProgress<TrainingProgress>? progress = null)
+        => new AlterTrainer(options ?? TinyOptions, progress).CreateAndTrainStage1(pretrained, train, dev, TinyMta, maxLength: 32);
+
+    private static List<TaskInput> Inputs(IEnumerable<LabeledExample> rows) => rows.Select(r => new TaskInput(r.Task, r.Text, r.Text2)).ToList();
+
+    [TestMethod]
+    public void PretrainedMiniLmLearnsThreeTasksFarAboveTheMajorityClass()
+    {
+        var train = SyntheticTasks.ThreeTasks(perTask: 60, seed: 1);
+        var dev = SyntheticTasks.ThreeTasks(perTask: 30, seed: 100);
+        var trainer = new AlterTrainer(new AlterTrainingOptions
+        {
+            Stage1 = new StageOptions { Epochs = 2, LearningRate = 1e-4 },
+            Stage2 = new StageOptions { Epochs = 1, LearningRate = 1e-4 },
+        });
+        var (model, stage1) = trainer.CreateAndTrainStage1(MiniLmFixture.Checkpoint, train, dev, new MtaOptions(), maxLength: 32);
+        using (model)
+        {
+            var stage2 = trainer.TrainStage2(model, train, dev);
+            var accuracy = Evaluation.Accuracy(model, EncodedRows.FromExamples(model, dev, "validation"));
+            Console.WriteLine($"stage 1 dev: {string.Join(", ", stage1.DevAccuracy.Select(kv => $"{kv.Key} {kv.Value:F3}"))} in {stage1.WallTime.TotalSeconds:F1}s; "
+                              + $"after stage 2: {string.Join(", ", accuracy.Select(kv => $"{kv.Key} {kv.Value:F3}"))} in {stage2.WallTime.TotalSeconds:F1}s");
+            foreach (var task in model.Tasks)
+            {
+                var majority = dev.Where(r => r.Task == task.Name).GroupBy(r => r.Label).Max(g => g.Count()) / (double)dev.Count(r => r.Task == task.Name);
+                Assert.IsTrue(accuracy[task.Name] >= majority + 0.3, $"{task.Name}: accuracy {accuracy[task.Name]:F3}, majority {majority:F3}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void SameSeedSameDataGivesIdenticalWeightsAndLosses()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(perTask: 40, seed: 3);
+        var (first, firstResult) = TrainTiny(pretrained, train);
+        var (second, secondResult) = TrainTiny(pretrained, train);
+        using (first)
+        using (second)
+        {
+            CollectionAssert.AreEqual(firstResult.EpochLosses.ToArray(), secondResult.EpochLosses.ToArray());
+            var a = first.state_dict();
+            var b = second.state_dict();
+            CollectionAssert.AreEqual(a.Keys.ToArray(), b.Keys.ToArray());
+            foreach (var key in a.Keys)
+                Assert.IsTrue(a[key].equal(b[key]).all().item<bool>(), key);
+            Assert.IsFalse(a["heads.0.dense.weight"].equal(pretrainedHeadStart(pretrained)).all().item<bool>(), "training changed the heads");
+        }
+
+        static Tensor pretrainedHeadStart(PretrainedCheckpoint p)
+        {
+            using var fresh = AlterModel.Create(p, TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(5, 3)), TinyMta, 32, seed: 5);
+            return fresh.state_dict()["heads.0.dense.weight"].clone();
+        }
+    }
+
+    [TestMethod]
+    public void StageTwoTrainsOnlyGateSharedExpertsAndHeads()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(perTask: 40, seed: 3);
+        var (model, _) = TrainTiny(pretrained, train);
+        using (model)
+        {
+            var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            var result = new AlterTrainer(TinyOptions).TrainStage2(model, train, null);
+            var after = model.state_dict();
+            var added = after.Keys.Except(before.Keys).ToList();
+            Assert.IsTrue(added.Any(k => k.Contains(".mta.gate.")) && added.Any(k => k.Contains(".mta.shared.0.")), string.Join(", ", added));
+            Assert.IsTrue(added.All(k => k.Contains(".mta.gate.") || k.Contains(".mta.shared.")), string.Join(", ", added));
+            foreach (var (key, old) in before)
+            {
+                var same = old.equal(after[key]).all().item<bool>();
+                if (key.StartsWith("heads.", StringComparison.Ordinal))
+                    Assert.IsFalse(same, $"{key}: heads train in stage 2 by default");
+                else
+                    Assert.IsTrue(same, $"{key} is frozen in stage 2 but changed");
+            }
+            var sharedWeight = after["bert.encoder.layer.1.mta.shared.0.intermediate.dense.weight"];
+            var expertMean = stack(Enumerable.Range(0, model.Config.ExpertCount).Select(e => after[$"bert.encoder.layer.1.mta.experts.{e}.intermediate.dense.weight"])).mean(new long[] { 0 });
+            Assert.IsFalse(sharedWeight.allclose(expertMean, 0, 0), "shared expert trained away from its initial value (the experts' mean)");
+            Assert.IsTrue(result.TrainableParameters < result.TotalParameters / 2, $"{result.TrainableParameters} of {result.TotalParameters}");
+            Console.WriteLine($"stage 2 trains {result.TrainableParameters} of {result.TotalParameters} parameters");
+        }
+    }
+
+    [TestMethod]
+    public void SavedModelLoadsToIdenticalProbabilities()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(perTask: 30, seed: 3).Concat(SyntheticTasks.Paraphrase(30, 4)).ToList();
+        var (model, _) = TrainTiny(pretrained, train);
+        using (model)
+        {
+            new AlterTrainer(TinyOptions).TrainStage2(model, train, null);
+            var inputs = Inputs(train.Take(50));
+            var expected = AlterPredictor.Predict(model, inputs);
+            using var stream = new MemoryStream();
+            AlterModelStore.Save(model, stream);
+            stream.Position = 0;
+            using var loaded = AlterModelStore.Load(stream);
+            Assert.AreEqual(model.Config.ToJson(), loaded.Config.ToJson());
+            var actual = AlterPredictor.Predict(loaded, inputs);
+            for (var i = 0; i < inputs.Count; i++)
+                CollectionAssert.AreEqual(expected[i].Probabilities, actual[i].Probabilities, $"row {i}");
+            CollectionAssert.AreEqual(model.ExpertWeights().SelectMany(l => l.SelectMany(t => t)).ToArray(), loaded.ExpertWeights().SelectMany(l => l.SelectMany(t => t)).ToArray());
+        }
+    }
+
+    [TestMethod]
+    public void DamagedOrForeignStreamsAreRejectedClearly()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), TinyMta, 32);
+        using var stream = new MemoryStream();
+        AlterModelStore.Save(model, stream);
+        var bytes = stream.ToArray();
+
+        var truncated = Assert.ThrowsExactly<InvalidDataException>(() => AlterModelStore.Load(new MemoryStream(bytes[..(bytes.Length / 2)]), "half.zip"));
+        StringAssert.Contains(truncated.Message, "half.zip");
+        var notZip = Assert.ThrowsExactly<InvalidDataException>(() => AlterModelStore.Load(new MemoryStream(new byte[] { 1, 2, 3, 4 }), "junk.bin"));
+        StringAssert.Contains(notZip.Message, "not an ALTER model");
+        // Flip one byte inside the stored weights: the digest catches it.
+        var damaged = (byte[])bytes.Clone();
+        damaged[bytes.Length / 2] ^= 0x5A;
+        var corrupted = Assert.ThrowsExactly<InvalidDataException>(() => AlterModelStore.Load(new MemoryStream(damaged), "flipped.zip"));
+        StringAssert.Contains(corrupted.Message, "flipped.zip");
+    }
+
+    [TestMethod]
+    public void AddingATaskTrainsOnlyItsSelectorAndHeadAndLeavesTheOtherTasksBitIdentical()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(perTask: 40, seed: 3);
+        var (model, _) = TrainTiny(pretrained, train);
+        using (model)
+        {
+            new AlterTrainer(TinyOptions).TrainStage2(model, train, null);
+            var inputs = Inputs(train);
+            var before = AlterPredictor.Predict(model, inputs);
+            var weightsBefore = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+
+            var newTrain = SyntheticTasks.Paraphrase(80, 9);
+            var newDev = SyntheticTasks.Paraphrase(40, 10);
+            var result = new AlterTrainer(TinyOptions).AddTask(model, "paraphrase", newTrain, newDev);
+
+            Assert.AreEqual(4, model.Tasks.Count);
+            var after = AlterPredictor.Predict(model, inputs);
+            for (var i = 0; i < inputs.Count; i++)
+                CollectionAssert.AreEqual(before[i].Probabilities, after[i].Probabilities, $"row {i} of task {inputs[i].Task}");
+            foreach (var (key, old) in weightsBefore)
+                Assert.IsTrue(old.equal(model.state_dict()[key]).all().item<bool>(), $"{key} changed while adding a task");
+            Assert.IsTrue(result.TrainableParameters < 200, $"only the new selector logits and head train: {result.TrainableParameters}");
+            Assert.AreEqual(1, result.DevAccuracy.Count);
+            Console.WriteLine($"new task dev accuracy {result.DevAccuracy["paraphrase"]:F3}, trainable {result.TrainableParameters}");
+
+            // The added task survives a save/load round trip.
+            using var stream = new MemoryStream();
+            AlterModelStore.Save(model, stream);
+            stream.Position = 0;
+            using var loaded = AlterModelStore.Load(stream);
+            var all = Inputs(train.Concat(newDev));
+            var expected = AlterPredictor.Predict(model, all);
+            var actual = AlterPredictor.Predict(loaded, all);
+            for (var i = 0; i < all.Count; i++)
+                CollectionAssert.AreEqual(expected[i].Probabilities, actual[i].Probabilities);
+        }
+    }
+
+    [TestMethod]
+    public void ProgressReportsEpochsWithValidationAccuracy()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var reports = new List<TrainingProgress>();
+        var (model, result) = TrainTiny(pretrained, SyntheticTasks.ThreeTasks(40, 3), SyntheticTasks.ThreeTasks(10, 50),
+            TinyOptions with { ProgressInterval = 2 }, new SynchronousProgress(reports.Add));
+        model.Dispose();
+        var ends = reports.Where(r => r.DevAccuracy is not null).ToList();
+        Assert.AreEqual(2, ends.Count);
+        CollectionAssert.AreEquivalent(new[] { "question", "sentiment", "topic" }, ends[0].DevAccuracy!.Keys.ToArray());
+        Assert.IsTrue(reports.Any(r => r.DevAccuracy is null && r.Step > 0), "step reports between epoch ends");
+        Assert.AreEqual(2, result.EpochLosses.Count);
+    }
+
+    [TestMethod]
+    public void CancellationStopsTrainingAndLeavesAUsableModel()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(40, 3);
+        using var cancel = new CancellationTokenSource();
+        var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), TinyMta, 32);
+        using (model)
+        {
+            var progress = new SynchronousProgress(p => { if (p.Step >= 2) cancel.Cancel(); });
+            Assert.ThrowsExactly<OperationCanceledException>(() =>
+                new AlterTrainer(TinyOptions with { ProgressInterval = 1 }, progress).TrainStage1(model, train, null, cancel.Token));
+            Assert.IsTrue(model.parameters().All(p => p.requires_grad), "parameters are unfrozen again");
+            Assert.AreEqual(train.Count, AlterPredictor.Predict(model, Inputs(train)).Length);
+        }
+    }
+
+    [TestMethod]
+    public void BadInputIsRejectedNamingTheProblem()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(20, 3);
+        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), TinyMta, 32);
+        var trainer = new AlterTrainer(TinyOptions);
+
+        var unknown = Assert.ThrowsExactly<ArgumentException>(() => AlterPredictor.Predict(model, new[] { new TaskInput("weather", "rain today") }));
+        StringAssert.Contains(unknown.Message, "'weather'");
+        StringAssert.Contains(unknown.Message, "'sentiment'");
+
+        var unseen = new List<LabeledExample> { new("sentiment", "the movie was fun", null, "neutral") };
+        var label = Assert.ThrowsExactly<ArgumentException>(() => trainer.TrainStage1(model, train, unseen));
+        StringAssert.Contains(label.Message, "'neutral'");
+        StringAssert.Contains(label.Message, "'sentiment'");
+
+        var single = SyntheticTasks.Sentiment(10, 1).Select(r => r with { Label = "positive" }).ToList();
+        var oneLabel = Assert.ThrowsExactly<ArgumentException>(() => TaskSpecs.FromExamples(single));
+        StringAssert.Contains(oneLabel.Message, "single label");
+
+        var empty = train.Append(new LabeledExample("topic", "  ", null, "money")).ToList();
+        var blank = Assert.ThrowsExactly<ArgumentException>(() => trainer.TrainStage1(model, empty, null));
+        StringAssert.Contains(blank.Message, $"row {train.Count}");
+        StringAssert.Contains(blank.Message, "empty text");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => AlterPredictor.Predict(model, new[] { new TaskInput("topic", "") })).Message, "empty text");
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
