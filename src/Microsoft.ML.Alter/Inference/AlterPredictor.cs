@@ -20,38 +20,24 @@ public static class AlterPredictor
     {
         var result = new RowPrediction[rows.Count];
         var device = model.parameters().First().device;
-        var wasTraining = model.training;
-        model.eval();
-        try
+        InferenceLoop.Run(model, rows.Inputs.Select(i => i.Length).ToList(), batchSize, cancellation, indices =>
         {
-            using var _ = no_grad();
-            foreach (var indices in LengthBatches.Sorted(rows.Inputs.Select(i => i.Length).ToList(), batchSize))
+            var batchTasks = indices.Select(i => rows.Tasks[i]).ToArray();
+            using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
+            var taskIds = tensor(batchTasks.Select(t => (long)t).ToArray(), device: device);
+            var pooled = model.Pooled(batch, taskIds);
+            foreach (var (task, positions, logits) in model.HeadLogitsByTask(pooled, batchTasks))
             {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var batchTasks = indices.Select(i => rows.Tasks[i]).ToArray();
-                using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
-                var taskIds = tensor(batchTasks.Select(t => (long)t).ToArray(), device: device);
-                var pooled = model.Pooled(batch, taskIds);
-                foreach (var task in batchTasks.Distinct())
+                var probabilities = softmax(logits, 1).cpu();
+                var labels = (int)probabilities.shape[1];
+                var flat = probabilities.data<float>().ToArray();
+                for (var k = 0; k < positions.Length; k++)
                 {
-                    var positions = Enumerable.Range(0, indices.Length).Where(p => batchTasks[p] == task).ToArray();
-                    var select = tensor(positions.Select(p => (long)p).ToArray(), device: device);
-                    var probabilities = softmax(model.HeadLogits(task, pooled.index_select(0, select)), 1).cpu();
-                    var labels = (int)probabilities.shape[1];
-                    var flat = probabilities.data<float>().ToArray();
-                    for (var k = 0; k < positions.Length; k++)
-                    {
-                        var p = flat.AsSpan(k * labels, labels).ToArray();
-                        result[indices[positions[k]]] = new RowPrediction(task, p, ArgMax(p));
-                    }
+                    var p = flat.AsSpan(k * labels, labels).ToArray();
+                    result[indices[positions[k]]] = new RowPrediction(task, p, ArgMax(p));
                 }
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        });
         return result;
     }
 

@@ -20,28 +20,16 @@ public static class EncoderInference
     {
         var result = new float[inputs.Count][];
         var device = model.parameters().First().device;
-        var wasTraining = model.training;
-        model.eval();
-        try
+        InferenceLoop.Run(model, inputs.Select(i => i.Length).ToList(), batchSize, cancellation, indices =>
         {
-            using var _ = no_grad();
-            foreach (var indices in LengthBatches.Sorted(inputs.Select(i => i.Length).ToList(), batchSize))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                using var batch = TokenBatch.Create(indices.Select(i => inputs[i]).ToList(), paddingId, device);
-                var hidden = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-                var pooled = MeanPool(hidden, batch.AttentionMask).cpu();
-                var flat = pooled.data<float>().ToArray();
-                var width = (int)pooled.shape[1];
-                for (var r = 0; r < indices.Length; r++)
-                    result[indices[r]] = flat.AsSpan(r * width, width).ToArray();
-            }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            using var batch = TokenBatch.Create(indices.Select(i => inputs[i]).ToList(), paddingId, device);
+            var hidden = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+            var pooled = MeanPool(hidden, batch.AttentionMask).cpu();
+            var flat = pooled.data<float>().ToArray();
+            var width = (int)pooled.shape[1];
+            for (var r = 0; r < indices.Length; r++)
+                result[indices[r]] = flat.AsSpan(r * width, width).ToArray();
+        });
         return result;
     }
 

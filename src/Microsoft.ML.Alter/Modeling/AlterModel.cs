@@ -136,6 +136,22 @@ public sealed class AlterModel : nn.Module
     /// <summary>Logits of task <paramref name="task"/>'s labels for pooled rows of that task.</summary>
     public Tensor HeadLogits(int task, Tensor pooled) => heads[task].forward(pooled);
 
+    /// <summary>
+    /// Runs each task's head on that task's rows of a mixed batch: (task, positions of its rows in the batch, logits).
+    /// Tensors are created in the caller's dispose scope.
+    /// </summary>
+    /// <param name="pooled">[batch, hidden].</param>
+    /// <param name="rowTasks">Task index of each row of the batch.</param>
+    public IEnumerable<(int Task, int[] Positions, Tensor Logits)> HeadLogitsByTask(Tensor pooled, IReadOnlyList<int> rowTasks)
+    {
+        foreach (var task in rowTasks.Distinct())
+        {
+            var positions = Enumerable.Range(0, rowTasks.Count).Where(p => rowTasks[p] == task).ToArray();
+            using var select = tensor(positions.Select(p => (long)p).ToArray(), device: pooled.device);
+            yield return (task, positions, heads[task].forward(pooled.index_select(0, select)));
+        }
+    }
+
     /// <summary>Mixture weights [MTA layer][task][expert] (each task's weights sum to 1).</summary>
     public double[][][] ExpertWeights()
     {

@@ -205,10 +205,8 @@ public sealed class AlterTrainer
         using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
         var pooled = model.Pooled(batch, tensor(tasks.Select(t => (long)t).ToArray(), device: device));
         Tensor? loss = null;
-        foreach (var task in tasks.Distinct())
+        foreach (var (_, positions, logits) in model.HeadLogitsByTask(pooled, tasks))
         {
-            var positions = Enumerable.Range(0, indices.Length).Where(p => tasks[p] == task).ToArray();
-            var logits = model.HeadLogits(task, pooled.index_select(0, tensor(positions.Select(p => (long)p).ToArray(), device: device)));
             var labels = tensor(positions.Select(p => (long)rows.Labels[indices[p]]).ToArray(), device: device);
             var taskLoss = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum);
             loss = loss is null ? taskLoss : loss + taskLoss;
