@@ -87,23 +87,27 @@ public sealed class AlterTrainingTests
         var (model, _) = TrainTiny(pretrained, train);
         using (model)
         {
+            var stage1 = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            // Add the stage-2 parts first (TrainStage2 would), so their starting values can be compared too.
+            model.AddStage2(1);
             var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-            var result = new AlterTrainer(TinyOptions).TrainStage2(model, train, null);
-            var after = model.state_dict();
-            var added = after.Keys.Except(before.Keys).ToList();
+            var added = before.Keys.Except(stage1.Keys).ToList();
             Assert.IsTrue(added.Any(k => k.Contains(".mta.gate.")) && added.Any(k => k.Contains(".mta.shared.0.")), string.Join(", ", added));
             Assert.IsTrue(added.All(k => k.Contains(".mta.gate.") || k.Contains(".mta.shared.")), string.Join(", ", added));
+            var expertMean = stack(Enumerable.Range(0, model.Config.ExpertCount).Select(e => before[$"bert.encoder.layer.1.mta.experts.{e}.intermediate.dense.weight"])).mean(new long[] { 0 });
+            Assert.IsTrue(before["bert.encoder.layer.1.mta.shared.0.intermediate.dense.weight"].allclose(expertMean, 1e-6, 1e-7), "shared experts start as the experts' mean");
+
+            var result = new AlterTrainer(TinyOptions).TrainStage2(model, train, null);
+            var after = model.state_dict();
+            Assert.AreEqual(before.Count, after.Count, "stage 2 on a model that has its shared experts adds nothing more");
             foreach (var (key, old) in before)
             {
                 var same = old.equal(after[key]).all().item<bool>();
-                if (key.StartsWith("heads.", StringComparison.Ordinal))
-                    Assert.IsFalse(same, $"{key}: heads train in stage 2 by default");
+                if (key.StartsWith("heads.", StringComparison.Ordinal) || added.Contains(key))
+                    Assert.IsFalse(same, $"{key} should train in stage 2 (heads by default, gate and shared experts always)");
                 else
                     Assert.IsTrue(same, $"{key} is frozen in stage 2 but changed");
             }
-            var sharedWeight = after["bert.encoder.layer.1.mta.shared.0.intermediate.dense.weight"];
-            var expertMean = stack(Enumerable.Range(0, model.Config.ExpertCount).Select(e => after[$"bert.encoder.layer.1.mta.experts.{e}.intermediate.dense.weight"])).mean(new long[] { 0 });
-            Assert.IsFalse(sharedWeight.allclose(expertMean, 0, 0), "shared expert trained away from its initial value (the experts' mean)");
             Assert.IsTrue(result.TrainableParameters < result.TotalParameters / 2, $"{result.TrainableParameters} of {result.TotalParameters}");
             Console.WriteLine($"stage 2 trains {result.TrainableParameters} of {result.TotalParameters} parameters");
         }
