@@ -16,7 +16,7 @@ public sealed class FitAndEvaluateTests
         var ml = MLNetFixture.Context;
         var model = MLNetFixture.Model;
         var messages = MLNetFixture.TrainingLog;
-        Console.WriteLine($"fit in {MLNetFixture.FitTime.TotalSeconds:F1}s");
+        Console.WriteLine($"fit in {MLNetFixture.FitTime.TotalSeconds:F1}s:\n  " + string.Join("\n  ", messages.Where(m => m.StartsWith("stage", StringComparison.Ordinal))));
 
         var scored = model.Transform(ml.Data.LoadFromEnumerable(MLNetFixture.Test));
         var overall = ml.MulticlassClassification.Evaluate(scored);
