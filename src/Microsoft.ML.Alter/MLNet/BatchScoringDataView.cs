@@ -26,7 +26,7 @@ internal sealed class BatchScoringDataView : IDataView
         ScoringInputs = owner.ScoringInputs(input.Schema);
         Schema = owner.GetOutputSchema(input.Schema);
         // The mapper's outputs are appended after every input column (ML.NET's ColumnBindings); the cursor relies on it.
-        _host.Assert(Schema.Count == input.Schema.Count + 2);
+        _host.Check(Schema.Count == input.Schema.Count + 2, "The row mapper did not append exactly PredictedLabel and Score.");
     }
 
     internal AlterTransformer Owner { get; }

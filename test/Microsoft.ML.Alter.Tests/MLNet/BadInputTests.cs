@@ -167,7 +167,7 @@ public sealed class BadInputTests
         var steps = 0;
         ml.Log += (_, e) =>
         {
-            if (e.RawMessage.StartsWith("stage 1 epoch 1/4 step", StringComparison.Ordinal) && ++steps == 2)
+            if (e.RawMessage.StartsWith("stage 1 epoch 1/2 step", StringComparison.Ordinal) && ++steps == 2)
                 ml.CancelExecution();
         };
         var error = Fit(ml, MLNetFixture.Train, options);

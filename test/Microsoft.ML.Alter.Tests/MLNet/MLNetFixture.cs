@@ -55,7 +55,7 @@ internal static class MLNetFixture
         Sentence2ColumnName = "Sentence2",
         MtaLayers = new[] { 1 },
         MaxLength = 32,
-        Stage1Epochs = 4,
+        Stage1Epochs = 2,
         Stage1LearningRate = 3e-3,
         Stage1HeadLearningRate = 1e-2,
         Stage2Epochs = 1,
