@@ -438,8 +438,10 @@ internal sealed class InternalsAuditor
         return definition;
     }
 
-    private static bool IsAudited(string? assemblyName) =>
-        assemblyName is not null && (assemblyName == AuditedPrefix || assemblyName.StartsWith(AuditedPrefix + ".", StringComparison.Ordinal));
+    // The audited library may itself be named Microsoft.ML.* (Microsoft.ML.Alter): its own members are not ML.NET's.
+    private bool IsAudited(string? assemblyName) =>
+        assemblyName is not null && assemblyName != _module.Assembly.Name.Name
+        && (assemblyName == AuditedPrefix || assemblyName.StartsWith(AuditedPrefix + ".", StringComparison.Ordinal));
 
     private static string? ScopeAssembly(TypeReference type)
     {

@@ -1,0 +1,192 @@
+using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Text;
+using Microsoft.ML.Alter.Training;
+
+namespace Microsoft.ML.Alter.MLNet;
+
+public sealed partial class AlterEstimator
+{
+    /// <summary>
+    /// Everything the ALTER trainer can be told. Defaults suit the embedded MiniLM on a CPU; they map one to one onto the
+    /// core's <see cref="MtaOptions"/> (model shape) and <see cref="AlterTrainingOptions"/> (optimisation).
+    /// </summary>
+    public sealed class Options
+    {
+        // ---- columns ----
+
+        /// <summary>Label column: a key type with text key values (put <c>MapValueToKey</c> before the trainer).</summary>
+        public string LabelColumnName = "Label";
+
+        /// <summary>Task column (text): which task each row belongs to. A task's labels are the labels seen with it.</summary>
+        public string TaskColumnName = "Task";
+
+        /// <summary>First (or only) text column.</summary>
+        public string Sentence1ColumnName = "Sentence1";
+
+        /// <summary>
+        /// Second text column for sentence-pair tasks, or null. An empty second text makes a single-sentence row, so one model
+        /// serves sentence and sentence-pair tasks together.
+        /// </summary>
+        public string? Sentence2ColumnName;
+
+        /// <summary>Output: the predicted label, a key over all tasks' labels; always one of the row's own task's labels.</summary>
+        public string PredictedLabelColumnName = "PredictedLabel";
+
+        /// <summary>Output: one probability per label of all tasks; the row's task's labels sum to 1, the others are 0.</summary>
+        public string ScoreColumnName = "Score";
+
+        // ---- model ----
+
+        /// <summary>
+        /// Pretrained encoder: null or <c>"all-MiniLM-L6-v2"</c> for the embedded MiniLM (no download), or the path of a
+        /// Hugging Face BERT checkpoint folder (config.json, model.safetensors, vocab.txt).
+        /// </summary>
+        public string? BaseModel;
+
+        /// <summary>What each task adapter (expert) is: a copy of the layer's feed-forward block, or a small bottleneck adapter.</summary>
+        public ExpertKind ExpertKind = ExpertKind.FeedForwardCopy;
+
+        /// <summary>Experts per mixture; null: number of tasks + 1.</summary>
+        public int? ExpertCount;
+
+        /// <summary>Encoder layers (0-based) that get a mixture of task adapters; null: the top <see cref="MtaLayerCount"/> layers.</summary>
+        public int[]? MtaLayers;
+
+        /// <summary>How many top layers get a mixture when <see cref="MtaLayers"/> is null.</summary>
+        public int MtaLayerCount = 2;
+
+        /// <summary>Bottleneck width of <see cref="ExpertKind.Bottleneck"/> experts.</summary>
+        public int AdapterSize = 64;
+
+        /// <summary>Selector temperature τ: the task-weight selector's weights are softmax(g / τ).</summary>
+        public double Temperature = 0.1;
+
+        /// <summary>Stage 2: shared experts added to every mixture.</summary>
+        public int SharedExperts = 1;
+
+        /// <summary>Stage 2: width of the gate network's hidden layer.</summary>
+        public int GateHiddenSize = 64;
+
+        /// <summary>How task heads pool the token vectors.</summary>
+        public PoolingKind Pooling = PoolingKind.Mean;
+
+        /// <summary>Dropout before each task head.</summary>
+        public double HeadDropout = 0.1;
+
+        /// <summary>Tokens kept per row ([CLS] and [SEP] included); longer texts are truncated.</summary>
+        public int MaxLength = BertTextTokenizer.DefaultMaxLength;
+
+        // ---- training ----
+
+        /// <summary>Stage 1 (encoder, experts, selectors, heads): passes over the training rows.</summary>
+        public int Stage1Epochs = 3;
+
+        /// <summary>Stage 1 peak learning rate of the pretrained-derived weights.</summary>
+        public double Stage1LearningRate = 5e-5;
+
+        /// <summary>Stage 1 peak learning rate of the heads and selector logits.</summary>
+        public double Stage1HeadLearningRate = 1e-3;
+
+        /// <summary>Stage 2 (shared experts and gate; heads too when <see cref="TrainHeadsInStage2"/>): passes over the rows.</summary>
+        public int Stage2Epochs = 1;
+
+        /// <summary>Stage 2 peak learning rate of the shared experts.</summary>
+        public double Stage2LearningRate = 5e-5;
+
+        /// <summary>Stage 2 peak learning rate of the gate network (and heads).</summary>
+        public double Stage2HeadLearningRate = 1e-3;
+
+        /// <summary>Whether the task heads also train in stage 2.</summary>
+        public bool TrainHeadsInStage2 = true;
+
+        /// <summary>With a validation set: stop a stage when mean accuracy has not improved for this many epochs (0: never).</summary>
+        public int EarlyStoppingPatience = 2;
+
+        /// <summary>Rows per training step.</summary>
+        public int BatchSize = 32;
+
+        /// <summary>1: tasks are sampled in proportion to their size; larger values up-sample small tasks.</summary>
+        public double SamplingTemperature = 1.0;
+
+        /// <summary>Fraction of each stage's steps spent warming the learning rate up.</summary>
+        public double WarmupFraction = 0.06;
+
+        /// <summary>AdamW weight decay on weight matrices.</summary>
+        public double WeightDecay = 0.01;
+
+        /// <summary>
+        /// Validation rows (same columns as the training data; the label may be the raw text or the key): per-task accuracy is
+        /// logged after every epoch and each stage keeps its best epoch's weights. Null: no validation, the last epoch is kept.
+        /// </summary>
+        public IDataView? ValidationSet;
+
+        /// <summary>Seeds initialisation, sampling and dropout. Null: the MLContext's seed when it has one, else 42.</summary>
+        public int? Seed;
+
+        /// <summary>
+        /// Stops training (at the next step) when cancelled, with <see cref="OperationCanceledException"/>. ML.NET's own
+        /// mechanism (<c>MLContext.CancelExecution</c>, internal to ML.NET) is honoured too, checked at every step.
+        /// </summary>
+        public CancellationToken CancellationToken;
+
+        /// <summary>Step-level progress goes to the channel's trace every this many steps (epoch ends are always logged).</summary>
+        public int LogEverySteps = 20;
+
+        // ---- scoring ----
+
+        /// <summary>Rows scored together by <c>Transform</c> (and validation); <c>PredictionEngine</c> scores one row at a time.</summary>
+        public int ScoringBatchSize = 32;
+
+        /// <summary>What scoring does with a task the model never saw.</summary>
+        public UnknownTaskHandling UnknownTask = UnknownTaskHandling.Throw;
+
+        internal MtaOptions ToMtaOptions() => new()
+        {
+            ExpertKind = ExpertKind,
+            ExpertCount = ExpertCount,
+            Layers = MtaLayers,
+            DefaultLayerCount = MtaLayerCount,
+            AdapterSize = AdapterSize,
+            Temperature = Temperature,
+            GateHiddenSize = GateHiddenSize,
+            Pooling = Pooling,
+            HeadDropout = HeadDropout,
+        };
+
+        internal AlterTrainingOptions ToTrainingOptions(int seed) => new()
+        {
+            Stage1 = new StageOptions { Epochs = Stage1Epochs, LearningRate = Stage1LearningRate, HeadLearningRate = Stage1HeadLearningRate, EarlyStoppingPatience = EarlyStoppingPatience },
+            Stage2 = new StageOptions { Epochs = Stage2Epochs, LearningRate = Stage2LearningRate, HeadLearningRate = Stage2HeadLearningRate, EarlyStoppingPatience = EarlyStoppingPatience },
+            SharedExperts = SharedExperts,
+            TrainHeadsInStage2 = TrainHeadsInStage2,
+            BatchSize = BatchSize,
+            SamplingTemperature = SamplingTemperature,
+            WarmupFraction = WarmupFraction,
+            WeightDecay = WeightDecay,
+            Seed = seed,
+            EvaluationBatchSize = ScoringBatchSize,
+            // Every step reports, so that every step checks ML.NET cancellation (see ChannelProgress).
+            ProgressInterval = 1,
+        };
+
+        /// <summary>Fails fast, before any data is read, with the core's messages naming the bad option.</summary>
+        internal void Validate()
+        {
+            foreach (var (name, value) in new[] { (nameof(LabelColumnName), LabelColumnName), (nameof(TaskColumnName), TaskColumnName),
+                         (nameof(Sentence1ColumnName), Sentence1ColumnName), (nameof(PredictedLabelColumnName), PredictedLabelColumnName),
+                         (nameof(ScoreColumnName), ScoreColumnName) })
+                if (string.IsNullOrWhiteSpace(value))
+                    throw new ArgumentException($"{name} must name a column.", name);
+            if (Sentence2ColumnName is not null && string.IsNullOrWhiteSpace(Sentence2ColumnName))
+                throw new ArgumentException($"{nameof(Sentence2ColumnName)} must be null or name a column.", nameof(Sentence2ColumnName));
+            if (MaxLength < 3)
+                throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "At least 3 tokens are needed ([CLS], one token, [SEP]).");
+            if (ScoringBatchSize <= 0)
+                throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, "The scoring batch size must be positive.");
+            ToMtaOptions().Validate();
+            ToTrainingOptions(0).Validate();
+        }
+
+        internal Options Clone() => (Options)MemberwiseClone();
+    }
+}
