@@ -26,6 +26,18 @@ public sealed class BenchArgs
 
     public int GetInt(string name, int fallback) => _values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>A comma-separated option as a list, or null when absent.</summary>
+    public IReadOnlyList<string>? GetList(string name) => _values.TryGetValue(name, out var v)
+        ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        : null;
+
+    /// <summary>A comma-separated list of numbers (invariant culture), or null when absent.</summary>
+    public IReadOnlyList<double>? GetDoubles(string name) => GetList(name)?
+        .Select(v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? d
+            : throw new ArgumentException($"--{name}: '{v}' is not a number."))
+        .ToList();
+
     public bool Flag(string name) => _flags.Contains(name);
 
     /// <summary>The data folder: --data, else ../shared/data beside the repository, else a clear error.</summary>

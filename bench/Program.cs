@@ -1,9 +1,18 @@
+using System.Globalization;
 using Microsoft.ML.Alter.Bench;
+using Microsoft.ML.Alter.Bench.Baselines;
+using Microsoft.ML.Alter.Bench.Peak;
+
+// Figures are printed and written with "." decimals whatever the machine's locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 // alter-bench <command> [options]. Each command prints its figures with the machine and the command line.
 var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["encoder"] = EncoderThroughput.Run,
+    ["baselines"] = BaselinesCommand.Run,
+    ["peak"] = PeakCommand.Run,
+    ["alter"] = Microsoft.ML.Alter.Bench.Alter.AlterCommand.Run,
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
@@ -11,6 +20,25 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("commands:");
     Console.Error.WriteLine("  encoder [--data DIR] [--task sst2] [--split test] [--batch 32] [--repeat 2]");
     Console.Error.WriteLine("      pretrained MiniLM encoder inference: TorchSharp vs ONNX Runtime, sentences/s and tokens/s");
+    Console.Error.WriteLine("  baselines [--data DIR] [--tasks a,b] [--max-train N] [--out results]");
+    Console.Error.WriteLine("            [--systems mlnet,minilm] [--sdca-l2 1e-6,1e-5,1e-4] [--lbfgs-l2 0.1,0.3,1]");
+    Console.Error.WriteLine("      per task: ML.NET FeaturizeText + SDCA, and frozen MiniLM embeddings + L-BFGS logistic regression;");
+    Console.Error.WriteLine("      L2 chosen on dev, test accuracy / MCC / macro-F1, results/baselines.json");
+    Console.Error.WriteLine("  peak [--repeat 7] [--threads N] [--batch 32] [--length 40] [--out results]");
+    Console.Error.WriteLine("      fp32 matmul GFLOP/s: large square (machine peak) and MiniLM training shapes, results/peak.json");
+    Console.Error.WriteLine("  alter [--data DIR] [--tasks a,b] [--max-train N] [--kind copy|bottleneck] [--layers 4,5] [--mta-layers 2] [--experts N]");
+    Console.Error.WriteLine("        [--shared 1] [--epochs1 3] [--epochs2 1] [--lr1 5e-5] [--lr2 5e-5] [--head-lr 1e-3] [--batch 32] [--threads N]");
+    Console.Error.WriteLine("        [--name alter] [--save model.alter] [--out results]");
+    Console.Error.WriteLine("      one ALTER model over all tasks: stage 1 and 1+2 dev/test per task, wall times, trainable parameters");
     return 2;
 }
-return command(BenchArgs.Parse(args[1..]));
+try
+{
+    return command(BenchArgs.Parse(args[1..]));
+}
+catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException)
+{
+    // Bad options and bad data folders are the user's to fix: the message names what is wrong, a stack trace does not help.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Microsoft.ML.Alter.Bench;
+
+/// <summary>Writes a command's raw figures as indented camelCase JSON under the --out folder (default results/).</summary>
+internal static class ResultsFile
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // NaN (e.g. MCC of a constant predictor) must not abort the write after minutes of work.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Keeps "+00:00", "×" and "–" readable in a file meant for people and scripts, not for HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Write<T>(BenchArgs args, string fileName, T value)
+    {
+        var folder = args.Get("out", "results");
+        Directory.CreateDirectory(folder);
+        var path = Path.GetFullPath(Path.Combine(folder, fileName));
+        File.WriteAllText(path, JsonSerializer.Serialize(value, Options) + Environment.NewLine);
+        return path;
+    }
+}
