@@ -39,7 +39,7 @@ internal static class BaselinesCommand
             foreach (var system in systems)
             {
                 void Progress(string line) => Console.WriteLine($"[{clock.Elapsed.TotalSeconds,7:F1} s] {task.Task} / {system.Name}: {line}");
-                Progress($"training on {task.Train.Count} rows, {task.Labels.Count} classes");
+                Progress($"training on {task.Train.Count}{(task.Train.Count < task.FullTrainCount ? $" of {task.FullTrainCount}" : "")} rows, {task.Labels.Count} classes");
                 var result = system.Run(task, Progress);
                 Progress($"selected L2 {result.SelectedL2:G3}: dev {result.DevAccuracy:F4}, test {result.Test.Accuracy:F4}, "
                          + $"MCC {result.Test.Mcc:F4}, macro-F1 {result.Test.MacroF1:F4}, train {result.TrainSeconds:F1} s");
