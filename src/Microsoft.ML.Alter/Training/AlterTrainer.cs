@@ -114,8 +114,8 @@ public sealed class AlterTrainer
         var trainableCount = trainable.Sum(p => p.numel());
         var totalCount = model.parameters().Sum(p => p.numel());
         var validation = data.Validation is { } v && scoredTask is { } only ? v.OfTask(only) : data.Validation;
-        var sampler = new TaskBatchSampler(scoredTask is { } t ? data.Train.OfTask(t) : data.Train, _options.BatchSize, _options.SamplingTemperature);
-        var rows = scoredTask is { } t2 ? data.Train.OfTask(t2) : data.Train;
+        var rows = scoredTask is { } t ? data.Train.OfTask(t) : data.Train;
+        var sampler = new TaskBatchSampler(rows, _options.BatchSize, _options.SamplingTemperature);
         var random = new Random(_options.Seed + seedOffset);
         manual_seed(_options.Seed + seedOffset);
 
