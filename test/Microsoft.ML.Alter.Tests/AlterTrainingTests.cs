@@ -114,6 +114,30 @@ public sealed class AlterTrainingTests
     }
 
     [TestMethod]
+    public void WithoutMtaLayersTheModelIsPlainMultiTaskFineTuningAndHasNoStageTwo()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(perTask: 40, seed: 3);
+        var (model, result) = new AlterTrainer(TinyOptions).CreateAndTrainStage1(pretrained, train, null, new MtaOptions { Layers = Array.Empty<int>() }, maxLength: 32);
+        using (model)
+        {
+            Assert.AreEqual(0, model.Mixtures.Count);
+            Assert.IsFalse(model.state_dict().Keys.Any(k => k.Contains(".mta.", StringComparison.Ordinal)), "no mixture parameters");
+            Assert.AreEqual(0, model.ExpertWeights().Length);
+            // Encoder and heads all train: the whole model is trainable.
+            Assert.AreEqual(result.TotalParameters, result.TrainableParameters);
+            Assert.IsTrue(result.EpochLosses[^1] < result.EpochLosses[0], string.Join(", ", result.EpochLosses));
+            var error = Assert.ThrowsExactly<InvalidOperationException>(() => new AlterTrainer(TinyOptions).TrainStage2(model, train, null));
+            StringAssert.Contains(error.Message, "no MTA layers");
+            using var stream = new MemoryStream();
+            AlterModelStore.Save(model, stream);
+            stream.Position = 0;
+            using var loaded = AlterModelStore.Load(stream);
+            Assert.AreEqual(0, loaded.Mixtures.Count);
+        }
+    }
+
+    [TestMethod]
     public void SavedModelLoadsToIdenticalProbabilities()
     {
         using var pretrained = TinyBert.Checkpoint();

@@ -8,11 +8,12 @@ public sealed record MtaOptions
 
     /// <summary>
     /// Encoder layers (0-based) whose feed-forward sublayer becomes a mixture. Null: the last
-    /// <see cref="DefaultLayerCount"/> layers.
+    /// <see cref="DefaultLayerCount"/> layers. Empty: no mixture at all, i.e. plain multi-task fine-tuning of a shared
+    /// encoder with per-task heads (the baseline ALTER is measured against; such a model has no stage 2).
     /// </summary>
     public int[]? Layers { get; init; }
 
-    /// <summary>How many top layers get a mixture when <see cref="Layers"/> is null.</summary>
+    /// <summary>How many top layers get a mixture when <see cref="Layers"/> is null (0: none, plain fine-tuning).</summary>
     public int DefaultLayerCount { get; init; } = 2;
 
     /// <summary>Experts per mixture. Null: number of tasks + 1, so each task gets its own pair, neighbours sharing one.</summary>
@@ -43,8 +44,8 @@ public sealed record MtaOptions
     public int[] ResolveLayers(int layerCount)
     {
         var layers = Layers ?? Enumerable.Range(Math.Max(0, layerCount - DefaultLayerCount), Math.Min(DefaultLayerCount, layerCount)).ToArray();
-        if (layers.Length == 0)
-            throw new ArgumentException("At least one encoder layer must hold a mixture of task adapters.");
+        if (DefaultLayerCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(DefaultLayerCount), DefaultLayerCount, "The number of MTA layers cannot be negative.");
         foreach (var l in layers)
             if (l < 0 || l >= layerCount)
                 throw new ArgumentOutOfRangeException(nameof(Layers), l, $"MTA layer {l} does not exist: the encoder has layers 0..{layerCount - 1}.");

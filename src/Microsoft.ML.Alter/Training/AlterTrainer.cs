@@ -64,6 +64,9 @@ public sealed class AlterTrainer
     public StageResult TrainStage2(AlterModel model, IReadOnlyList<LabeledExample> train, IReadOnlyList<LabeledExample>? validation,
         CancellationToken cancellation = default)
     {
+        if (model.Config.MtaLayers.Length == 0)
+            throw new InvalidOperationException(
+                "Stage 2 adds shared experts to the mixtures of task adapters, and this model has none (it was created with no MTA layers: plain multi-task fine-tuning).");
         var rows = Encode(model, train, validation);
         if (model.Config.SharedExpertCount == 0)
         {
