@@ -26,6 +26,16 @@ public sealed class BenchArgs
 
     public int GetInt(string name, int fallback) => _values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>A positive integer option, or null when absent.</summary>
+    public int? GetOptionalInt(string name)
+    {
+        if (!_values.TryGetValue(name, out var v))
+            return null;
+        return int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"--{name} must be a positive whole number, not '{v}'.");
+    }
+
     /// <summary>A comma-separated option as a list, or null when absent.</summary>
     public IReadOnlyList<string>? GetList(string name) => _values.TryGetValue(name, out var v)
         ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -14,9 +14,18 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["peak"] = PeakCommand.Run,
     ["alter"] = Microsoft.ML.Alter.Bench.Alter.AlterCommand.Run,
 };
-if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+// No command (or options first): the whole benchmark, every system and measurement, BENCHMARKS-MODE.md at the end.
+var wantsHelp = args.Any(a => a is "--help" or "-h" or "help");
+if (!wantsHelp && (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)))
+    args = args.Prepend("run").ToArray();
+commands["run"] = Microsoft.ML.Alter.Bench.Suite.SuiteCommand.Run;
+if (wantsHelp || !commands.TryGetValue(args[0], out var command))
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- <command> [--data DIR] [...]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- [--data DIR] [--quick] [--systems a,b] [--out results]");
+    Console.Error.WriteLine("      the benchmark: every system on every task folder of DIR, scoring speed, memory, scaling; BENCHMARKS-MODE.md and raw JSON in --out");
+    Console.Error.WriteLine("      systems: " + string.Join(",", Microsoft.ML.Alter.Bench.Suite.SuitePlan.AllParts) + " (default all)");
+    Console.Error.WriteLine("      caps: [--max-train N] [--max-dev N] [--max-test N] [--epochs1 N] [--epochs2 N] [--threads N]");
+    Console.Error.WriteLine("   or: dotnet run -c Release --project bench -- <command> [--data DIR] [...]");
     Console.Error.WriteLine("commands:");
     Console.Error.WriteLine("  encoder [--data DIR] [--task sst2] [--split test] [--batch 32] [--repeat 2]");
     Console.Error.WriteLine("      pretrained MiniLM encoder inference: TorchSharp vs ONNX Runtime, sentences/s and tokens/s");
@@ -30,7 +39,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("        [--shared 1] [--epochs1 3] [--epochs2 1] [--lr1 5e-5] [--lr2 5e-5] [--head-lr 1e-3] [--batch 32] [--threads N]");
     Console.Error.WriteLine("        [--name alter] [--save model.alter] [--out results]");
     Console.Error.WriteLine("      one ALTER model over all tasks: stage 1 and 1+2 dev/test per task, wall times, trainable parameters");
-    return 2;
+    return wantsHelp ? 0 : 2;
 }
 try
 {

@@ -19,7 +19,7 @@ internal static class AlterCommand
         if (args.GetInt("threads", 0) is > 0 and var threads)
             TorchSharp.torch.set_num_threads(threads);
         var maxTrain = args.Get("max-train", "") is { Length: > 0 } m ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
-        var splits = TaskSplits.LoadAll(args.DataFolder(), args.GetList("tasks"), maxTrain);
+        var splits = TaskSplits.LoadAll(args.DataFolder(), args.GetList("tasks"), maxTrain, args.GetOptionalInt("max-dev"), args.GetOptionalInt("max-test"));
         var mta = MtaFromArgs(args);
         var options = new AlterTrainingOptions
         {

@@ -13,9 +13,10 @@ internal sealed record TaskSplits(string Task, bool IsPair, List<LabeledExample>
 
     /// <summary>
     /// Reads every split before any training starts, so a missing test.tsv fails in seconds rather than after an
-    /// hour. <paramref name="maxTrain"/> keeps a seeded random subset of train in file order (dev and test stay whole).
+    /// hour. <paramref name="maxTrain"/> keeps a seeded random subset of train in file order; dev and test stay whole
+    /// unless <paramref name="maxDev"/> / <paramref name="maxTest"/> cap them the same way (quick runs only).
     /// </summary>
-    public static IReadOnlyList<TaskSplits> LoadAll(string root, IReadOnlyList<string>? tasks, int? maxTrain)
+    public static IReadOnlyList<TaskSplits> LoadAll(string root, IReadOnlyList<string>? tasks, int? maxTrain, int? maxDev = null, int? maxTest = null)
     {
         if (!Directory.Exists(root))
             throw new DirectoryNotFoundException($"Data folder '{root}' does not exist; pass --data DIR (one folder per task with train.tsv, dev.tsv, test.tsv).");
@@ -23,10 +24,10 @@ internal sealed record TaskSplits(string Task, bool IsPair, List<LabeledExample>
         foreach (var name in names)
             if (!Directory.Exists(Path.Combine(root, name)))
                 throw new DirectoryNotFoundException($"Task '{name}' has no folder in '{root}'; tasks there: {string.Join(", ", TaskFolder.Tasks(root))}.");
-        return names.Select(name => Load(root, name, maxTrain)).ToList();
+        return names.Select(name => Load(root, name, maxTrain, maxDev, maxTest)).ToList();
     }
 
-    private static TaskSplits Load(string root, string task, int? maxTrain)
+    private static TaskSplits Load(string root, string task, int? maxTrain, int? maxDev, int? maxTest)
     {
         List<LabeledExample> Split(string split) => TaskFolder.ReadFile(Path.Combine(root, task, split + ".tsv"), task);
         var train = Split("train");
@@ -38,12 +39,24 @@ internal sealed record TaskSplits(string Task, bool IsPair, List<LabeledExample>
         if (new[] { dev, test }.Any(s => (s[0].Text2 is not null) != isPair))
             throw new InvalidDataException($"Task '{task}': train, dev and test must all be single-text or all be pairs.");
         var fullCount = train.Count;
-        if (maxTrain is { } n && n < train.Count)
+        return new TaskSplits(task, isPair, Subsample(train, maxTrain), Subsample(dev, maxDev), Subsample(test, maxTest), fullCount)
         {
-            var random = new Random(SubsampleSeed);
-            var keep = Enumerable.Range(0, train.Count).OrderBy(_ => random.Next()).Take(n).Order().ToList();
-            train = keep.Select(i => train[i]).ToList();
-        }
-        return new TaskSplits(task, isPair, train, dev, test, fullCount);
+            FullDevCount = dev.Count,
+            FullTestCount = test.Count,
+        };
+    }
+
+    public int FullDevCount { get; init; }
+
+    public int FullTestCount { get; init; }
+
+    /// <summary>A seeded random subset in file order, so every system and every run sees the same rows.</summary>
+    private static List<LabeledExample> Subsample(List<LabeledExample> rows, int? max)
+    {
+        if (max is not { } n || n >= rows.Count)
+            return rows;
+        var random = new Random(SubsampleSeed);
+        var keep = Enumerable.Range(0, rows.Count).OrderBy(_ => random.Next()).Take(n).Order().ToList();
+        return keep.Select(i => rows[i]).ToList();
     }
 }

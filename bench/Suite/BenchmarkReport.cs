@@ -1,0 +1,34 @@
+using Microsoft.ML.Alter.Bench.Baselines;
+
+namespace Microsoft.ML.Alter.Bench.Suite;
+
+/// <summary>A task's rows as the run used them, and how many the files hold.</summary>
+internal sealed record TaskInfo(string Task, bool IsPair, int Classes, int TrainRows, int FullTrainRows, int DevRows, int FullDevRows, int TestRows, int FullTestRows)
+{
+    public static TaskInfo Of(TaskSplits s)
+        => new(s.Task, s.IsPair, s.Labels.Count, s.Train.Count, s.FullTrainCount, s.Dev.Count, s.FullDevCount, s.Test.Count, s.FullTestCount);
+}
+
+/// <summary>The raw contents of results/benchmark-MODE.json, filled in as the run goes.</summary>
+internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data, IReadOnlyList<TaskInfo> tasks)
+{
+    public RunStamp Run { get; } = run;
+
+    public SuitePlan Plan { get; } = plan;
+
+    public string Data { get; } = data;
+
+    public IReadOnlyList<TaskInfo> Tasks { get; } = tasks;
+
+    public double? PeakGflops { get; set; }
+
+    public List<SystemRun> Systems { get; } = new();
+
+    public object? Scoring { get; set; }
+
+    public object? Scaling { get; set; }
+
+    public double TotalSeconds { get; set; }
+
+    public string? LoadAverageAtEnd { get; set; }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+
+namespace Microsoft.ML.Alter.Bench.Suite;
+
+/// <summary>BENCHMARKS.md from a run's report: what ran where, the quality table, costs, and every target with its figure.</summary>
+internal static class BenchmarksMarkdown
+{
+    /// <summary>Systems compared with ALTER for the "above every other system" target; ablations are variants of ALTER itself.</summary>
+    private static readonly string[] Competitors = { "mlnet-sdca", "minilm-lbfgs", "single-ft", "multi-ft", AlterSystems.Stage1Name };
+
+    public static string Write(BenchmarkReport report)
+    {
+        var md = new StringBuilder();
+        var run = report.Run;
+        md.AppendLine($"## Benchmark run ({report.Plan.Mode})").AppendLine();
+        md.AppendLine($"- Date: {run.Date}; machine: {run.Machine}; load average at start {run.LoadAverage ?? "?"}, at end {report.LoadAverageAtEnd ?? "?"}");
+        md.AppendLine($"- Command: `{run.Command}`; revision `{run.GitRevision ?? "unknown"}`");
+        md.AppendLine($"- Plan: {report.Plan}; whole run {TimeSpan.FromSeconds(report.TotalSeconds):hh\\:mm\\:ss}");
+        if (report.PeakGflops is { } peak)
+            md.AppendLine($"- fp32 matmul peak measured in this run: {peak:F1} GFLOP/s");
+        md.AppendLine();
+        md.AppendLine("| task | kind | classes | train rows | dev rows | test rows |").AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var t in report.Tasks)
+            md.AppendLine($"| {t.Task} | {(t.IsPair ? "pairs" : "single")} | {t.Classes} | {Of(t.TrainRows, t.FullTrainRows)} | {Of(t.DevRows, t.FullDevRows)} | {Of(t.TestRows, t.FullTestRows)} |");
+        md.AppendLine();
+
+        var tasks = report.Tasks.Select(t => t.Task).ToList();
+        md.AppendLine("### Test accuracy (model kept on dev)").AppendLine();
+        md.AppendLine($"| system | {string.Join(" | ", tasks)} | **mean** | cola MCC | sms macro-F1 | trainable params | total params | train wall |");
+        md.AppendLine($"|---|{string.Concat(tasks.Select(_ => "---:|"))}---:|---:|---:|---:|---:|---:|");
+        foreach (var s in report.Systems)
+        {
+            string Metric(string task, Func<Baselines.ClassificationMetrics, double> f) => s.Of(task) is { } o ? f(o.Test).ToString("F3", CultureInfo.InvariantCulture) : "–";
+            md.AppendLine($"| {s.Name} | {string.Join(" | ", tasks.Select(t => Metric(t, m => m.Accuracy)))} | **{s.MeanTestAccuracy:F3}** | "
+                          + $"{Metric("cola", m => m.Mcc)} | {Metric("sms", m => m.MacroF1)} | {Count(s.TrainableParameters)} | {Count(s.TotalParameters)} | {Duration(s.TrainSeconds)} |");
+        }
+        md.AppendLine();
+        md.AppendLine("Trainable parameters are summed over the models a system trains (7 models for the per-task systems); for the stage-2 rows "
+                      + "they are what stage 2 trains (stage 1 trains the whole model). Train wall includes dev evaluation each epoch; for stage-2 rows it is stage 1 + stage 2.");
+        md.AppendLine();
+        md.AppendLine("| system | what it is |").AppendLine("|---|---|");
+        foreach (var s in report.Systems)
+            md.AppendLine($"| {s.Name} | {s.Description} |");
+        md.AppendLine();
+        AppendTargets(md, report, tasks);
+        return md.ToString();
+    }
+
+    private static void AppendTargets(StringBuilder md, BenchmarkReport report, IReadOnlyList<string> tasks)
+    {
+        var alter = report.Systems.FirstOrDefault(s => s.Name == AlterSystems.DefaultName);
+        if (alter is null)
+            return;
+        md.AppendLine("### Targets (ALTER 1+2 = the product default)").AppendLine();
+        md.AppendLine("| target | measured | met |").AppendLine("|---|---|---|");
+        md.AppendLine($"| mean test accuracy ≥ 0.87 | {alter.MeanTestAccuracy:F3} ({Signed(alter.MeanTestAccuracy - 0.87)}) | {Yes(alter.MeanTestAccuracy >= 0.87)} |");
+        foreach (var other in report.Systems.Where(s => Competitors.Contains(s.Name)))
+            md.AppendLine($"| mean above {other.Name} ({other.MeanTestAccuracy:F3}) | {Signed(alter.MeanTestAccuracy - other.MeanTestAccuracy)} | {Yes(alter.MeanTestAccuracy > other.MeanTestAccuracy)} |");
+        if (report.Systems.FirstOrDefault(s => s.Name == "multi-ft") is { } multi)
+        {
+            var wins = tasks.Where(t => alter.Of(t)?.Test.Accuracy > multi.Of(t)?.Test.Accuracy).ToList();
+            md.AppendLine($"| above multi-task full fine-tuning on ≥ 5 of {tasks.Count} tasks | {wins.Count} ({string.Join(", ", wins)}) | {Yes(wins.Count >= 5)} |");
+        }
+        if (alter.Details?.GetValueOrDefault("stage2TrainableFraction") is double fraction)
+            md.AppendLine($"| stage-2 trainable parameters < 10% of the model | {100 * fraction:F2}% ({alter.TrainableParameters:N0} of {alter.TotalParameters:N0}) | {Yes(fraction < 0.10)} |");
+        if (alter.Details?.GetValueOrDefault("stage2WallRatio") is double ratio)
+            md.AppendLine($"| stage 2 costs a small fraction of stage 1 (wall time ratio) | {ratio:F2} | – |");
+        md.AppendLine();
+    }
+
+    private static string Of(int used, int full) => used == full ? $"{used}" : $"{used} of {full}";
+
+    private static string Signed(double d) => d.ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture);
+
+    private static string Yes(bool met) => met ? "yes" : "**no**";
+
+    public static string Count(long n) => n >= 1_000_000 ? $"{n / 1e6:F1} M" : n >= 1_000 ? $"{n / 1e3:F0} k" : n.ToString(CultureInfo.InvariantCulture);
+
+    public static string Duration(double seconds) => seconds >= 120 ? $"{seconds / 60:F1} min" : $"{seconds:F0} s";
+}

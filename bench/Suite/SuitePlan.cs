@@ -1,0 +1,44 @@
+namespace Microsoft.ML.Alter.Bench.Suite;
+
+/// <summary>
+/// How much of the data and how many epochs a benchmark run uses. The full run trains on every row; --quick caps
+/// train, dev and test rows per task (seeded subsets, the same for every system) and trains fewer epochs, to finish in
+/// minutes on 2 cores. Every cap can be set by hand.
+/// </summary>
+internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? MaxTest, int Epochs1, int Epochs2, int ScoringRows, int MemoryRows)
+{
+    public static readonly string[] AllParts = { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "ablations", "scoring", "scaling" };
+
+    public static SuitePlan From(BenchArgs args)
+    {
+        var quick = args.Flag("quick");
+        var plan = quick
+            ? new SuitePlan("quick", MaxTrain: 100, MaxDev: 50, MaxTest: 100, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 5_000)
+            : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 3, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000);
+        return plan with
+        {
+            Mode = args.Get("mode-name", plan.Mode),
+            MaxTrain = args.GetOptionalInt("max-train") ?? plan.MaxTrain,
+            MaxDev = args.GetOptionalInt("max-dev") ?? plan.MaxDev,
+            MaxTest = args.GetOptionalInt("max-test") ?? plan.MaxTest,
+            Epochs1 = args.GetOptionalInt("epochs1") ?? plan.Epochs1,
+            Epochs2 = args.GetOptionalInt("epochs2") ?? plan.Epochs2,
+            ScoringRows = args.GetOptionalInt("scoring-rows") ?? plan.ScoringRows,
+            MemoryRows = args.GetOptionalInt("memory-rows") ?? plan.MemoryRows,
+        };
+    }
+
+    /// <summary>The parts to run: --systems a,b (names from <see cref="AllParts"/>), else all of them.</summary>
+    public static IReadOnlySet<string> Parts(BenchArgs args)
+    {
+        var chosen = args.GetList("systems") ?? AllParts;
+        if (chosen.FirstOrDefault(c => !AllParts.Contains(c, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+            throw new ArgumentException($"--systems: unknown part '{unknown}'; choose from {string.Join(", ", AllParts)}.");
+        return chosen.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    public override string ToString()
+        => $"{Mode}: train {Cap(MaxTrain)}, dev {Cap(MaxDev)}, test {Cap(MaxTest)} rows per task; stage 1 {Epochs1} epoch(s), stage 2 {Epochs2}";
+
+    private static string Cap(int? max) => max is { } m ? $"≤ {m}" : "all";
+}
