@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML.Alter.Bench;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Bench.Peak;
+using Microsoft.ML.Alter.Bench.Scaling;
 using Microsoft.ML.Alter.Bench.Speed;
 
 // Figures are printed and written with "." decimals whatever the machine's locale.
@@ -16,6 +17,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["alter"] = Microsoft.ML.Alter.Bench.Alter.AlterCommand.Run,
     ["scoring"] = ScoringCommand.Run,
     ["memory"] = MemoryCommand.Run,
+    ["scaling"] = ScalingCommand.Run,
 };
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
@@ -37,6 +39,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      ALTER through ML.NET (Transform, PredictionEngine) vs ONNX Runtime's MiniLM encoder: sentences/s, tokens/s, FLOPs/token");
     Console.Error.WriteLine("  memory [--data DIR] [--rows 100000] [--first 1000] [--checkpoints 10] [--batch 32] [--model file.alter] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
+    Console.Error.WriteLine("  scaling [--data DIR] [--tasks a,b,...] [--counts 2,4,7] [--train-rows 384] [--warmup-rows 64] [--score-rows 512] [--threads N] [--quick] [--out results]");
+    Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
     return 2;
 }
 try
