@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.ML.Alter.Bench;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Bench.Peak;
+using Microsoft.ML.Alter.Bench.Scaling;
+using Microsoft.ML.Alter.Bench.Speed;
 
 // Figures are printed and written with "." decimals whatever the machine's locale.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -13,6 +15,9 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["baselines"] = BaselinesCommand.Run,
     ["peak"] = PeakCommand.Run,
     ["alter"] = Microsoft.ML.Alter.Bench.Alter.AlterCommand.Run,
+    ["scoring"] = ScoringCommand.Run,
+    ["memory"] = MemoryCommand.Run,
+    ["scaling"] = ScalingCommand.Run,
 };
 // No command (or options first): the whole benchmark, every system and measurement, BENCHMARKS-MODE.md at the end.
 var wantsHelp = args.Any(a => a is "--help" or "-h" or "help");
@@ -39,6 +44,12 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("        [--shared 1] [--epochs1 3] [--epochs2 1] [--lr1 5e-5] [--lr2 5e-5] [--head-lr 1e-3] [--batch 32] [--threads N]");
     Console.Error.WriteLine("        [--name alter] [--save model.alter] [--out results]");
     Console.Error.WriteLine("      one ALTER model over all tasks: stage 1 and 1+2 dev/test per task, wall times, trainable parameters");
+    Console.Error.WriteLine("  scoring [--data DIR] [--task sst2] [--split test] [--limit N] [--model file.alter] [--batches 32,1] [--repeat 2] [--threads N] [--quick] [--out results]");
+    Console.Error.WriteLine("      ALTER through ML.NET (Transform, PredictionEngine) vs ONNX Runtime's MiniLM encoder: sentences/s, tokens/s, FLOPs/token");
+    Console.Error.WriteLine("  memory [--data DIR] [--rows 100000] [--first 1000] [--checkpoints 10] [--batch 32] [--model file.alter] [--threads N] [--quick] [--out results]");
+    Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
+    Console.Error.WriteLine("  scaling [--data DIR] [--tasks a,b,...] [--counts 2,4,7] [--train-rows 384] [--warmup-rows 64] [--score-rows 512] [--threads N] [--quick] [--out results]");
+    Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
     return wantsHelp ? 0 : 2;
 }
 try
