@@ -45,7 +45,7 @@ public sealed partial class AlterTransformer
                 getText1(ref text1);
                 getText2?.Invoke(ref text2);
                 var row = new ScoringRow(input.Position, task.ToString(), text1.ToString(), getText2 is null ? null : text2.ToString());
-                _parent._scorer.Score(new[] { row }, predicted, scores);
+                _parent._scorer.Score(new[] { row }, predicted, scores, batchSize: 1);
                 cachedPosition = input.Position;
             }
 

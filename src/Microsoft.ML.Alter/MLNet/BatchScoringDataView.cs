@@ -8,9 +8,10 @@ namespace Microsoft.ML.Alter.MLNet;
 /// </summary>
 /// <remarks>
 /// ML.NET's row mappers see one row at a time, which would run the encoder once per row (batch 1, no padding shared).
-/// This view's cursor instead reads up to <c>ScoringBatchSize</c> rows ahead from the input cursor, remembers the values of
-/// every input column its consumer asked for, scores the batch in one call (the core sorts it by length and pads
-/// dynamically), then serves the remembered rows one by one. The schema is exactly the row mapper's, so PredictionEngine
+/// This view's cursor instead reads up to <c>ScoringBatchSize</c> × <see cref="BatchScoringCursor.LookAheadBatches"/> rows
+/// ahead from the input cursor, remembers the values of every input column its consumer asked for, scores that window in
+/// batches of <c>ScoringBatchSize</c> sorted by length (each padded to its own longest row), then serves the remembered
+/// rows one by one in input order. The schema is exactly the row mapper's, so PredictionEngine
 /// and Transform agree on columns and annotations. Nothing is computed until a cursor moves (lazy, like any IDataView).
 /// </remarks>
 internal sealed class BatchScoringDataView : IDataView

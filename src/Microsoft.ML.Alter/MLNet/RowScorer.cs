@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Text;
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
@@ -16,12 +17,19 @@ internal readonly record struct ScoringRow(long Position, string Task, string? T
 internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumns columns)
 {
     private long _networkCalls;
+    private long _paddedTokens;
 
-    /// <summary>How many times the network has run (one per call with at least one known-task row): tests use it to prove batching.</summary>
+    /// <summary>How many batches the network has run: tests use it to prove batching.</summary>
     public long NetworkCalls => Interlocked.Read(ref _networkCalls);
 
-    /// <summary>Fills <paramref name="predicted"/> (1-based union key, 0 for a missing prediction) and <paramref name="scores"/>.</summary>
-    public void Score(IReadOnlyList<ScoringRow> rows, uint[] predicted, float[][] scores)
+    /// <summary>Tokens the network has computed, padding included: tests use it to prove length sorting.</summary>
+    public long PaddedTokens => Interlocked.Read(ref _paddedTokens);
+
+    /// <summary>
+    /// Fills <paramref name="predicted"/> (1-based union key, 0 for a missing prediction) and <paramref name="scores"/>,
+    /// running the network on length-sorted batches of at most <paramref name="batchSize"/> rows.
+    /// </summary>
+    public void Score(IReadOnlyList<ScoringRow> rows, uint[] predicted, float[][] scores, int batchSize)
     {
         var known = new List<int>(rows.Count);
         var inputs = new List<TaskInput>(rows.Count);
@@ -57,10 +65,13 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
 
         RowPrediction[] results;
         // One model, possibly many cursors: TorchSharp modules are not documented as thread-safe, so calls take turns.
+        var encoded = EncodedRows.FromInputs(model, inputs);
         lock (model)
+            results = AlterPredictor.Predict(model, encoded, batchSize);
+        foreach (var batch in LengthBatches.Sorted(encoded.Inputs.Select(i => i.Length).ToList(), batchSize))
         {
-            results = AlterPredictor.Predict(model, EncodedRows.FromInputs(model, inputs), batchSize: Math.Max(1, inputs.Count));
             Interlocked.Increment(ref _networkCalls);
+            Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
         }
         for (var k = 0; k < known.Count; k++)
         {

@@ -51,6 +51,37 @@ public sealed class BatchingTests
     }
 
     [TestMethod]
+    public void TransformSortsItsLookAheadWindowByLengthSoBatchesPadLittle()
+    {
+        var ml = MLNetFixture.Context;
+        var scorer = MLNetFixture.Alter.Scorer;
+        var tokenizer = MLNetFixture.Alter.Model.Tokenizer;
+        // Short and long rows alternate: batches of consecutive rows would pad every short row to a long one's length.
+        var source = MLNetFixture.Test.Where(r => r.Sentence2.Length == 0).ToList();
+        var rows = Enumerable.Range(0, 64).Select(i => (r: source[i % source.Count], i)).Select(p => new TextRow
+        {
+            Task = p.r.Task,
+            Sentence1 = string.Join(' ', Enumerable.Repeat(p.r.Sentence1.Split(' ')[0], p.i % 2 == 0 ? 1 : 20)),
+            Label = p.r.Label,
+        }).ToList();
+        var lengths = rows.Select(r => tokenizer.Encode(r.Sentence1).Length).ToList();
+        long Padded(IEnumerable<int[]> batches) => batches.Sum(b => (long)b.Length * b.Max(i => lengths[i]));
+        var consecutive = Padded(Enumerable.Range(0, rows.Count).Chunk(32));
+        var sorted = Padded(Microsoft.ML.Alter.Text.LengthBatches.Sorted(lengths, 32));
+
+        var before = scorer.PaddedTokens;
+        var scored = ml.Data.CreateEnumerable<ScoredRow>(MLNetFixture.Model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
+        var padded = scorer.PaddedTokens - before;
+
+        CollectionAssert.AreEqual(rows.Select(r => r.Sentence1).ToArray(), scored.Select(r => r.Sentence1).ToArray(), "rows come back in input order");
+        Assert.AreEqual(sorted, padded, "the 64 rows are one look-ahead window, scored in length-sorted batches");
+        var real = lengths.Sum();
+        Console.WriteLine($"real tokens {real}, padded: consecutive batches {consecutive}, Transform {padded}");
+        Assert.IsTrue(padded - real < 0.1 * (consecutive - real),
+            $"Transform padded {padded - real} tokens; consecutive batches would pad {consecutive - real}");
+    }
+
+    [TestMethod]
     public void BatchSizeIsASettingAndShuffledCursorsStillAlignRowsWithTheirScores()
     {
         var ml = MLNetFixture.Context;
