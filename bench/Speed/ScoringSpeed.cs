@@ -48,8 +48,9 @@ public sealed record ScoringSpeedResult(int Rows, long Tokens, IReadOnlyList<Sco
 /// </summary>
 /// <remarks>
 /// Every path starts from text: the ML.NET paths tokenize inside scoring, so ONNX Runtime's timing includes tokenizing its
-/// batches with the same tokenizer. ONNX Runtime gets the batches <c>Transform</c> forms (consecutive rows, each batch padded
-/// to its longest row), so both run on the same padded tokens. It computes the encoder only, where ALTER also runs its MTA
+/// batches with the same tokenizer. ONNX Runtime gets the batches <c>Transform</c> forms (windows of
+/// <see cref="AlterTransformer.ScoringLookAheadBatches"/> batches sorted by length, each batch padded to its longest row), so
+/// both run on the same padded tokens. It computes the encoder only, where ALTER also runs its MTA
 /// experts and heads: <see cref="ScoringSpeedResult.Cost"/> says how much more work that is. PredictionEngine scores one row per
 /// call whatever the transformer's batch size; it is timed at each size anyway to show that.
 /// </remarks>
@@ -107,9 +108,25 @@ public static class ScoringSpeed
             ForwardFlops.Of(model.Config), TorchSharp.torch.get_num_threads(), onnx.Threads, options.Repeat, ProcessMemory.Sample().PeakRssBytes);
     }
 
-    /// <summary>Tokens after padding each run of <paramref name="batch"/> consecutive rows to its longest.</summary>
+    /// <summary>
+    /// The batches Transform forms: windows of <see cref="AlterTransformer.ScoringLookAheadBatches"/> batches read ahead,
+    /// each window sorted by length and cut into batches (indices into the rows).
+    /// </summary>
+    private static IEnumerable<int[]> TransformBatches(IReadOnlyList<int> lengths, int count, int batch)
+    {
+        var window = batch * AlterTransformer.ScoringLookAheadBatches;
+        for (var start = 0; start < count; start += window)
+        {
+            var size = Math.Min(window, count - start);
+            var windowLengths = Enumerable.Range(start, size).Select(i => lengths[i]).ToList();
+            foreach (var b in LengthBatches.Sorted(windowLengths, batch))
+                yield return b.Select(i => start + i).ToArray();
+        }
+    }
+
+    /// <summary>Tokens after padding each of Transform's batches to its longest row.</summary>
     private static long Padded(IReadOnlyList<int> lengths, int batch)
-        => lengths.Chunk(batch).Sum(c => (long)c.Length * c.Max());
+        => TransformBatches(lengths, lengths.Count, batch).Sum(b => (long)b.Length * b.Max(i => lengths[i]));
 
     private static double TimeTransform(MLContext ml, AlterTransformer alter, List<ScoringRow> rows, int count)
     {
@@ -151,12 +168,15 @@ public static class ScoringSpeed
     private static double TimeOnnx(OnnxMiniLm onnx, BertTextTokenizer tokenizer, IReadOnlyList<TaskInput> sentences, int batch, int count)
     {
         var clock = Stopwatch.StartNew();
-        for (var start = 0; start < count; start += batch)
+        var window = batch * AlterTransformer.ScoringLookAheadBatches;
+        for (var start = 0; start < count; start += window)
         {
-            var inputs = new List<EncodedInput>(batch);
-            for (var i = start; i < Math.Min(count, start + batch); i++)
-                inputs.Add(tokenizer.Encode(sentences[i].Text, sentences[i].Text2));
-            onnx.Run(inputs, tokenizer.PaddingId);
+            // As Transform does: tokenize a window, sort it by length, run it in batches.
+            var encoded = new List<EncodedInput>(window);
+            for (var i = start; i < Math.Min(count, start + window); i++)
+                encoded.Add(tokenizer.Encode(sentences[i].Text, sentences[i].Text2));
+            foreach (var b in LengthBatches.Sorted(encoded.Select(e => e.Length).ToList(), batch))
+                onnx.Run(b.Select(i => encoded[i]).ToList(), tokenizer.PaddingId);
         }
         return clock.Elapsed.TotalSeconds;
     }

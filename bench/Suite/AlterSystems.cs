@@ -25,8 +25,11 @@ internal static class AlterSystems
         new AlterVariant("copy-4-experts", "FFN-copy experts, 4 per mixture instead of tasks + 1", new MtaOptions { ExpertCount = 4 }),
     };
 
-    /// <summary>Runs the defaults (and, when <paramref name="ablations"/>, the ablations); every result goes to <paramref name="add"/> as soon as it exists.</summary>
-    public static void Run(FineTuning training, IReadOnlyList<TaskSplits> splits, bool ablations, int layerCount, Action<SystemRun> add)
+    /// <summary>
+    /// Runs the defaults (and, when <paramref name="ablations"/>, the ablations); every result goes to <paramref name="add"/>
+    /// as soon as it exists. Returns the trained default model (stages 1+2) as an <see cref="Checkpoints.AlterModelStore"/> stream.
+    /// </summary>
+    public static byte[] Run(FineTuning training, IReadOnlyList<TaskSplits> splits, bool ablations, int layerCount, Action<SystemRun> add)
     {
         var stage2Variants = new List<(string Name, string Description, AlterTrainingOptions Options)>
         {
@@ -37,17 +40,19 @@ internal static class AlterSystems
             stage2Variants.Add(("alter-shared-3", "ALTER 1+2 with 3 shared experts", training.Options with { SharedExperts = 3 }));
             stage2Variants.Add(("alter-frozen-heads", "ALTER 1+2 with the task heads frozen in stage 2", training.Options with { TrainHeadsInStage2 = false }));
         }
-        RunOne(training, splits, new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", new MtaOptions()), stage2Variants, add);
-        if (!ablations)
-            return;
-        foreach (var variant in Ablations(layerCount))
-            RunOne(training, splits, variant with { Name = variant.Name + "-s1" },
-                new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, add);
+        var product = RunOne(training, splits, new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", new MtaOptions()), stage2Variants, add);
+        if (ablations)
+            foreach (var variant in Ablations(layerCount))
+                RunOne(training, splits, variant with { Name = variant.Name + "-s1" },
+                    new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, add);
+        return product;
     }
 
-    private static void RunOne(FineTuning training, IReadOnlyList<TaskSplits> splits, AlterVariant stage1Variant,
+    /// <summary>Stage 1 of a variant, then each stage-2 variant from it; returns the first stage-2 model, saved.</summary>
+    private static byte[] RunOne(FineTuning training, IReadOnlyList<TaskSplits> splits, AlterVariant stage1Variant,
         List<(string Name, string Description, AlterTrainingOptions Options)> stage2Variants, Action<SystemRun> add)
     {
+        byte[]? first = null;
         var (model, stage1) = training.TrainStage1(stage1Variant.Name, splits, stage1Variant.Mta);
         byte[] snapshot;
         using (model)
@@ -80,8 +85,10 @@ internal static class AlterSystems
                 };
                 add(training.Evaluate(name, description, tuned, splits, stage2, stage2.TrainableParameters,
                     stage1.WallTime.TotalSeconds + stage2.WallTime.TotalSeconds, details));
+                first ??= FineTuning.Snapshot(tuned);
             }
         }
+        return first ?? snapshot;
     }
 
     public static StageSummary Summary(StageResult r)

@@ -22,11 +22,14 @@ internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data,
 
     public double? PeakGflops { get; set; }
 
+    /// <summary>The process's peak RSS after the training systems ran (before the scoring measurements reset it).</summary>
+    public long? TrainingPeakRssBytes { get; set; }
+
     public List<SystemRun> Systems { get; } = new();
 
-    public object? Scoring { get; set; }
+    public ServingReport? Scoring { get; set; }
 
-    public object? Scaling { get; set; }
+    public Scaling.TaskScalingResult? Scaling { get; set; }
 
     public double TotalSeconds { get; set; }
 

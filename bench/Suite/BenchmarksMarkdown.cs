@@ -43,9 +43,56 @@ internal static class BenchmarksMarkdown
         foreach (var s in report.Systems)
             md.AppendLine($"| {s.Name} | {s.Description} |");
         md.AppendLine();
+        AppendServing(md, report);
+        AppendScaling(md, report);
         AppendTargets(md, report, tasks);
         return md.ToString();
     }
+
+    private static void AppendServing(StringBuilder md, BenchmarkReport report)
+    {
+        if (report.Scoring is not { } serving)
+            return;
+        var speed = serving.Speed;
+        md.AppendLine("### Scoring speed").AppendLine();
+        md.AppendLine($"{serving.Model}; {serving.Sentences} ({speed.Tokens:N0} tokens); TorchSharp threads {speed.TorchThreads}, ONNX Runtime threads {speed.OnnxThreads}; best of {speed.Repeat}. "
+                      + $"Forward cost per token: {speed.Cost}.").AppendLine();
+        md.AppendLine("| engine | path | batch | sentences/s | tokens/s | padded tokens |").AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var m in speed.Measurements)
+            md.AppendLine($"| {m.Engine} | {m.Path} | {m.BatchSize} | {m.SentencesPerSecond:F1} | {m.TokensPerSecond:F0} | {m.PaddedTokens:N0} |");
+        md.AppendLine();
+        var memory = serving.Memory;
+        md.AppendLine("### Memory").AppendLine();
+        md.AppendLine($"Peak RSS while scoring (speed run, ML.NET and ONNX Runtime in one process{(serving.PeakResetBeforeSpeed ? "" : "; includes training: the peak could not be reset")}): {Mib(speed.PeakRssBytes)}; "
+                      + $"along one Transform pass of {memory.Rows:N0} rows ({memory.RowsPerSecond:F1} rows/s), peak {Mib(memory.PeakRssBytes)}:").AppendLine();
+        md.AppendLine("| rows scored | RSS | .NET heap |").AppendLine("|---:|---:|---:|");
+        md.AppendLine($"| 0 (model loaded) | {Mib(memory.Before.RssBytes)} | {Mib(memory.Before.ManagedHeapBytes)} |");
+        foreach (var c in memory.Checkpoints)
+            md.AppendLine($"| {c.Rows:N0} | {Mib(c.Memory.RssBytes)} | {Mib(c.Memory.ManagedHeapBytes)} |");
+        md.AppendLine();
+        md.AppendLine($"RSS growth from the first checkpoint to the last: {Mib(memory.RssGrowthBytes)}; .NET heap growth {Mib(memory.ManagedGrowthBytes)}.").AppendLine();
+        if (report.TrainingPeakRssBytes is { } trainingPeak)
+            md.AppendLine($"Training: peak RSS of the process over all training above (every system, one at a time): {Mib(trainingPeak)}.").AppendLine();
+    }
+
+    private static void AppendScaling(StringBuilder md, BenchmarkReport report)
+    {
+        if (report.Scaling is not { } scaling)
+            return;
+        md.AppendLine("### Cost against the number of tasks").AppendLine();
+        md.AppendLine($"Default ALTER model over the first k tasks (k + 1 experts per mixture); {scaling.Options.TrainRows} training rows after a warm-up, "
+                      + $"{scaling.Options.ScoreRows} scored rows from {scaling.ScoreRowsFrom}; {scaling.TorchThreads} threads. "
+                      + "Training GFLOP/s counts 3 × the forward weight FLOPs of the real tokens.").AppendLine();
+        md.AppendLine("| tasks | experts | forward MFLOP/token | train ms/example | train tokens/s | train GFLOP/s | "
+                      + (report.PeakGflops is null ? "" : "% of peak | ") + "score ms/row | score tokens/s |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|" + (report.PeakGflops is null ? "" : "---:|") + "---:|---:|");
+        foreach (var p in scaling.Points)
+            md.AppendLine($"| {p.TaskCount} | {p.Cost.Structure} | {p.Cost.AlterFlopsPerToken / 1e6:F1} | {p.TrainMsPerExample:F1} | {p.TrainTokensPerSecond:F0} | {p.TrainGflopsPerSecond:F1} | "
+                          + (report.PeakGflops is { } peak ? $"{100 * p.TrainGflopsPerSecond / peak:F0}% | " : "") + $"{p.ScoreMsPerRow:F2} | {p.ScoreTokensPerSecond:F0} |");
+        md.AppendLine();
+    }
+
+    private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):F0} MiB";
 
     private static void AppendTargets(StringBuilder md, BenchmarkReport report, IReadOnlyList<string> tasks)
     {
@@ -66,12 +113,23 @@ internal static class BenchmarksMarkdown
             md.AppendLine($"| stage-2 trainable parameters < 10% of the model | {100 * fraction:F2}% ({alter.TrainableParameters:N0} of {alter.TotalParameters:N0}) | {Yes(fraction < 0.10)} |");
         if (alter.Details?.GetValueOrDefault("stage2WallRatio") is double ratio)
             md.AppendLine($"| stage 2 costs a small fraction of stage 1 (wall time ratio) | {ratio:F2} | – |");
+        if (report.Scaling?.Points.MaxBy(p => p.TaskCount) is { } all && report.PeakGflops is { } peak)
+        {
+            var share = all.TrainGflopsPerSecond / peak;
+            md.AppendLine($"| training throughput ≥ 50% of the matmul peak ({peak:F1} GFLOP/s) | {all.TrainGflopsPerSecond:F1} GFLOP/s = {100 * share:F0}% ({all.TaskCount} tasks) | {Yes(share >= 0.5)} |");
+        }
+        if (report.Scoring?.Speed.AlterTransformToOnnxAtBatch32 is { } onnx)
+            md.AppendLine($"| ALTER Transform ≥ 0.8× ONNX Runtime at batch 32 (sentences/s) | {onnx:F2}× (ALTER computes {report.Scoring.Speed.Cost.AlterToEncoder:F2}× the encoder's FLOPs per token) | {Yes(onnx >= 0.8)} |");
+        if (report.Scoring?.Memory is { } memory)
+            md.AppendLine($"| scoring memory flat ({memory.Rows:N0} rows vs the first checkpoint) | RSS {Signed(memory.RssGrowthBytes / (1024.0 * 1024), "F1")} MiB | {Yes(Math.Abs(memory.RssGrowthBytes) < 64L * 1024 * 1024)} |");
         md.AppendLine();
     }
 
     private static string Of(int used, int full) => used == full ? $"{used}" : $"{used} of {full}";
 
     private static string Signed(double d) => d.ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture);
+
+    private static string Signed(double d, string format) => (d >= 0 ? "+" : "−") + Math.Abs(d).ToString(format, CultureInfo.InvariantCulture);
 
     private static string Yes(bool met) => met ? "yes" : "**no**";
 

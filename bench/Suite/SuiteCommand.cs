@@ -62,6 +62,8 @@ internal static class SuiteCommand
             Seed = args.GetInt("seed", 42),
             ProgressInterval = args.GetInt("progress", 50),
         };
+        // The trained default ALTER model, served in the scoring measurements (an untrained one when ALTER did not run).
+        byte[]? servedModel = null;
         if (new[] { "single-ft", "multi-ft", "alter", "ablations" }.Any(parts.Contains))
         {
             using var pretrained = PretrainedCheckpoint.Load(args.Get("base-model", ""));
@@ -71,7 +73,19 @@ internal static class SuiteCommand
             if (parts.Contains("multi-ft"))
                 Add(training.PlainFineTuning("multi-ft", splits, perTask: false));
             if (parts.Contains("alter") || parts.Contains("ablations"))
-                AlterSystems.Run(training, splits, parts.Contains("ablations"), pretrained.Config.NumHiddenLayers, Add);
+                servedModel = AlterSystems.Run(training, splits, parts.Contains("ablations"), pretrained.Config.NumHiddenLayers, Add);
+        }
+        if (report.Systems.Count > 0)
+            report.TrainingPeakRssBytes = Speed.ProcessMemory.Sample().PeakRssBytes;
+        if (parts.Contains("scoring"))
+        {
+            report.Scoring = ServingMeasurements.Run(dataFolder, splits, servedModel, plan, Log);
+            Save();
+        }
+        if (parts.Contains("scaling"))
+        {
+            report.Scaling = ServingMeasurements.Scaling(dataFolder, splits, plan, Log);
+            Save();
         }
 
         var path = Save();

@@ -13,7 +13,7 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     {
         var quick = args.Flag("quick");
         var plan = quick
-            ? new SuitePlan("quick", MaxTrain: 100, MaxDev: 50, MaxTest: 100, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 5_000)
+            ? new SuitePlan("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000)
             : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 3, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000);
         return plan with
         {

@@ -35,6 +35,12 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     /// <summary>The underlying TorchSharp model (the core's type): read it, do not change it while the transformer is in use.</summary>
     public AlterModel Model => _model;
 
+    /// <summary>
+    /// <see cref="Transform"/> reads this many scoring batches ahead and sorts those rows by length before batching them,
+    /// so each batch pads little; rows still come out in input order.
+    /// </summary>
+    public const int ScoringLookAheadBatches = 8;
+
     /// <summary>1 after stage 1 only; 2 once stage 2's shared experts and gate are in place.</summary>
     public int Stage => _model.Config.SharedExpertCount > 0 ? 2 : 1;
 

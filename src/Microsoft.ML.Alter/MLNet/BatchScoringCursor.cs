@@ -26,9 +26,6 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     private long _position = -1;
     private bool _inputDone;
 
-    /// <summary>Batches read ahead and sorted together.</summary>
-    public const int LookAheadBatches = 8;
-
     public BatchScoringCursor(IHost host, BatchScoringDataView view, DataViewRowCursor input, bool[] active)
     {
         _host = host;
@@ -40,7 +37,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
         // Without outputs there is nothing to batch: rows pass through one at a time. With outputs the window holds several
         // batches, so sorting it by length lets each batch pad to a length close to its rows' own (consecutive rows of
         // mixed lengths padded together computed about twice the real tokens on sst2).
-        _capacity = _scoring ? view.Owner.Columns.BatchSize * LookAheadBatches : 1;
+        _capacity = _scoring ? view.Owner.Columns.BatchSize * AlterTransformer.ScoringLookAheadBatches : 1;
         _caches = new ColumnCache?[inputCount];
         foreach (var column in input.Schema)
             if (input.IsColumnActive(column))

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.MLNet;
 /// </summary>
 /// <remarks>
 /// ML.NET's row mappers see one row at a time, which would run the encoder once per row (batch 1, no padding shared).
-/// This view's cursor instead reads up to <c>ScoringBatchSize</c> × <see cref="BatchScoringCursor.LookAheadBatches"/> rows
+/// This view's cursor instead reads up to <c>ScoringBatchSize</c> × <see cref="AlterTransformer.ScoringLookAheadBatches"/> rows
 /// ahead from the input cursor, remembers the values of every input column its consumer asked for, scores that window in
 /// batches of <c>ScoringBatchSize</c> sorted by length (each padded to its own longest row), then serves the remembered
 /// rows one by one in input order. The schema is exactly the row mapper's, so PredictionEngine
