@@ -18,6 +18,8 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["scoring"] = ScoringCommand.Run,
     ["memory"] = MemoryCommand.Run,
     ["scaling"] = ScalingCommand.Run,
+    ["profile"] = Microsoft.ML.Alter.Bench.Profile.TrainingStepProfile.Run,
+    ["report"] = Microsoft.ML.Alter.Bench.Suite.ReportCommand.Run,
 };
 // No command (or options first): the whole benchmark, every system and measurement, BENCHMARKS-MODE.md at the end.
 var wantsHelp = args.Any(a => a is "--help" or "-h" or "help");
@@ -29,7 +31,8 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- [--data DIR] [--quick] [--systems a,b] [--out results]");
     Console.Error.WriteLine("      the benchmark: every system on every task folder of DIR, scoring speed, memory, scaling; BENCHMARKS-MODE.md and raw JSON in --out");
     Console.Error.WriteLine("      systems: " + string.Join(",", Microsoft.ML.Alter.Bench.Suite.SuitePlan.AllParts) + " (default all)");
-    Console.Error.WriteLine("      caps: [--max-train N] [--max-dev N] [--max-test N] [--epochs1 N] [--epochs2 N] [--threads N]");
+    Console.Error.WriteLine("      caps: [--max-train N] [--max-dev N] [--max-test N] [--epochs1 N] [--epochs2 N] [--scoring-rows N] [--scoring-repeat N]");
+    Console.Error.WriteLine("            [--memory-rows N] [--mode-name NAME] [--threads N]");
     Console.Error.WriteLine("   or: dotnet run -c Release --project bench -- <command> [--data DIR] [...]");
     Console.Error.WriteLine("commands:");
     Console.Error.WriteLine("  encoder [--data DIR] [--task sst2] [--split test] [--batch 32] [--repeat 2]");
@@ -50,6 +53,10 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
     Console.Error.WriteLine("  scaling [--data DIR] [--tasks a,b,...] [--counts 2,4,7] [--train-rows 384] [--warmup-rows 64] [--score-rows 512] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
+    Console.Error.WriteLine("  report --from results/benchmark-MODE.json [--out DIR]");
+    Console.Error.WriteLine("      BENCHMARKS-MODE.md again from a run's raw JSON, nothing trained");
+    Console.Error.WriteLine("  profile [--data DIR] [--batch 32] [--repeat 5] [--threads N] [--out results]");
+    Console.Error.WriteLine("      one training step of the plain encoder, ALTER's default and the bottleneck mixture: forward, backward, AdamW ms and GFLOP/s");
     return wantsHelp ? 0 : 2;
 }
 try

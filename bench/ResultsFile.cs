@@ -17,6 +17,19 @@ internal static class ResultsFile
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Reads a file this class wrote (numbers, NaN and collections as written).</summary>
+    public static T Read<T>(string path)
+    {
+        var options = new JsonSerializerOptions(Options)
+        {
+            PropertyNameCaseInsensitive = true,
+            // Get-only collections (a report's systems) are filled in place.
+            PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
+        };
+        return JsonSerializer.Deserialize<T>(File.ReadAllText(path), options)
+               ?? throw new InvalidDataException($"'{path}' holds no results.");
+    }
+
     public static string Write<T>(BenchArgs args, string fileName, T value)
     {
         var folder = args.Get("out", "results");

@@ -25,7 +25,7 @@ internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data,
     /// <summary>The process's peak RSS after the training systems ran (before the scoring measurements reset it).</summary>
     public long? TrainingPeakRssBytes { get; set; }
 
-    public List<SystemRun> Systems { get; } = new();
+    public List<SystemRun> Systems { get; init; } = new();
 
     public ServingReport? Scoring { get; set; }
 

@@ -26,7 +26,7 @@ internal static class ServingMeasurements
         log($"scoring: {described}, {sentences.Count} sentences of {task}/test");
         // Training ran in this process: its peak must not be reported as scoring's.
         var reset = ProcessMemory.TryResetPeak();
-        var speed = ScoringSpeed.Measure(model, sentences, new ScoringSpeedOptions { Repeat = plan.Mode == "quick" ? 1 : 2 }, line => log($"scoring: {line}"));
+        var speed = ScoringSpeed.Measure(model, sentences, new ScoringSpeedOptions { Repeat = plan.ScoringRepeat }, line => log($"scoring: {line}"));
         log($"memory: {plan.MemoryRows:N0} rows through Transform");
         var memory = ScoringMemory.Measure(model, sentences, new ScoringMemoryOptions { Rows = plan.MemoryRows, FirstCheckpoint = Math.Min(1_000, plan.MemoryRows / 2) },
             line => log($"memory: {line}"));

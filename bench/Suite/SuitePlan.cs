@@ -5,7 +5,7 @@ namespace Microsoft.ML.Alter.Bench.Suite;
 /// train, dev and test rows per task (seeded subsets, the same for every system) and trains fewer epochs, to finish in
 /// minutes on 2 cores. Every cap can be set by hand.
 /// </summary>
-internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? MaxTest, int Epochs1, int Epochs2, int ScoringRows, int MemoryRows)
+internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? MaxTest, int Epochs1, int Epochs2, int ScoringRows, int MemoryRows, int ScoringRepeat)
 {
     public static readonly string[] AllParts = { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "ablations", "scoring", "scaling" };
 
@@ -13,8 +13,8 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     {
         var quick = args.Flag("quick");
         var plan = quick
-            ? new SuitePlan("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000)
-            : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 3, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000);
+            ? new SuitePlan("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000, ScoringRepeat: 1)
+            : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 3, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000, ScoringRepeat: 2);
         return plan with
         {
             Mode = args.Get("mode-name", plan.Mode),
@@ -25,6 +25,7 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
             Epochs2 = args.GetOptionalInt("epochs2") ?? plan.Epochs2,
             ScoringRows = args.GetOptionalInt("scoring-rows") ?? plan.ScoringRows,
             MemoryRows = args.GetOptionalInt("memory-rows") ?? plan.MemoryRows,
+            ScoringRepeat = args.GetOptionalInt("scoring-repeat") ?? plan.ScoringRepeat,
         };
     }
 
@@ -38,7 +39,8 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     }
 
     public override string ToString()
-        => $"{Mode}: train {Cap(MaxTrain)}, dev {Cap(MaxDev)}, test {Cap(MaxTest)} rows per task; stage 1 {Epochs1} epoch(s), stage 2 {Epochs2}";
+        => $"{Mode}: train {Cap(MaxTrain)}, dev {Cap(MaxDev)}, test {Cap(MaxTest)} rows per task; stage 1 {Epochs1} epoch(s), stage 2 {Epochs2}; "
+           + $"scoring {(ScoringRows == int.MaxValue ? "the whole split" : $"{ScoringRows} rows")} (best of {ScoringRepeat}), memory pass {MemoryRows:N0} rows";
 
     private static string Cap(int? max) => max is { } m ? $"≤ {m}" : "all";
 }

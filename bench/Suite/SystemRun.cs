@@ -30,6 +30,7 @@ internal sealed record SystemRun(
         $"{result.Name}: {result.Description}",
         result.Tasks.Select(t => new TaskOutcome(t.Task, t.TrainRows, t.DevAccuracy, t.Test)).ToList(),
         result.Tasks.Sum(t => t.TrainedParameters),
-        result.Tasks.Sum(t => t.TrainedParameters + (t.FrozenParameters ?? 0)),
+        // The frozen encoder is one model shared by every task's classifier: counted once.
+        result.Tasks.Sum(t => t.TrainedParameters) + result.Tasks.Max(t => t.FrozenParameters ?? 0),
         result.Tasks.Sum(t => t.TrainSeconds));
 }
