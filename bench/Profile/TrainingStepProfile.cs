@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Microsoft.ML.Alter.Bench.Baselines;
+using Microsoft.ML.Alter.Checkpoints;
+using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Text;
+using Microsoft.ML.Alter.Training;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Alter.Bench.Profile;
+
+/// <summary>Where one training step's time goes, for one model structure.</summary>
+/// <param name="ForwardMs">Forward pass in train mode with autograd (loss included).</param>
+/// <param name="BackwardMs">Backward pass alone (forward + backward minus forward).</param>
+/// <param name="OptimizerMs">AdamW step and zero_grad over every trainable parameter.</param>
+/// <param name="InferenceMs">Forward in eval mode under no_grad, for comparison.</param>
+internal sealed record StepProfile(string Model, double ForwardMflopPerToken, int Rows, long Tokens, long PaddedTokens,
+    double ForwardMs, double BackwardMs, double OptimizerMs, double InferenceMs)
+{
+    public double StepMs => ForwardMs + BackwardMs + OptimizerMs;
+
+    /// <summary>3 × forward weight FLOPs of the padded tokens (what the step actually computes) per second.</summary>
+    public double StepGflops => 3 * ForwardMflopPerToken * 1e6 * PaddedTokens / (StepMs / 1000) / 1e9;
+
+    public double ForwardGflops => ForwardMflopPerToken * 1e6 * PaddedTokens / (ForwardMs / 1000) / 1e9;
+
+    public double BackwardGflops => 2 * ForwardMflopPerToken * 1e6 * PaddedTokens / (BackwardMs / 1000) / 1e9;
+}
+
+/// <summary>
+/// `profile`: splits a training step of the plain encoder and of ALTER's default mixture into forward, backward and
+/// optimiser time on one fixed batch of 32 mixed-task rows, to show why training reaches only part of the matmul peak.
+/// </summary>
+internal static class TrainingStepProfile
+{
+    public static int Run(BenchArgs args)
+    {
+        if (args.GetInt("threads", 0) is > 0 and var threads)
+            set_num_threads(threads);
+        var splits = TaskSplits.LoadAll(args.DataFolder(), args.GetList("tasks"), 64);
+        var rows = splits.SelectMany(s => s.Train.Take(32 / splits.Count + 1)).Take(args.GetInt("batch", 32)).ToList();
+        var repeat = args.GetInt("repeat", 5);
+        var stamp = RunStamp.Capture();
+        Console.WriteLine($"machine: {stamp.Machine}");
+        Console.WriteLine($"command: {stamp.Command}");
+        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"}");
+        using var pretrained = PretrainedCheckpoint.Load(null);
+        var specs = TaskSpecs.FromExamples(splits.SelectMany(s => s.Train));
+        var profiles = new List<StepProfile>();
+        foreach (var (name, mta) in new[]
+                 {
+                     ("plain encoder (multi-ft)", new MtaOptions { Layers = Array.Empty<int>() }),
+                     ("ALTER default (FFN copies, 2 layers)", new MtaOptions()),
+                     ("ALTER bottleneck, all layers", new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, pretrained.Config.NumHiddenLayers).ToArray() }),
+                 })
+        {
+            using var model = AlterModel.Create(pretrained, specs, mta, seed: 1);
+            profiles.Add(Measure(name, model, rows, repeat));
+            Console.WriteLine($"{name}: {profiles[^1]}");
+        }
+        Console.WriteLine();
+        Console.WriteLine("| model | MFLOP/token | forward ms | backward ms | AdamW ms | step ms | step GFLOP/s | forward GFLOP/s | backward GFLOP/s | inference ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var p in profiles)
+            Console.WriteLine($"| {p.Model} | {p.ForwardMflopPerToken:F1} | {p.ForwardMs:F0} | {p.BackwardMs:F0} | {p.OptimizerMs:F0} | {p.StepMs:F0} | {p.StepGflops:F1} | {p.ForwardGflops:F1} | {p.BackwardGflops:F1} | {p.InferenceMs:F0} |");
+        Console.WriteLine($"batch: {profiles[0].Rows} rows, {profiles[0].Tokens} tokens ({profiles[0].PaddedTokens} padded); best of {repeat}; {get_num_threads()} threads");
+        var path = ResultsFile.Write(args, "profile.json", new { stamp, profiles });
+        Console.WriteLine($"wrote {path}");
+        return 0;
+    }
+
+    private static StepProfile Measure(string name, AlterModel model, IReadOnlyList<Data.LabeledExample> rows, int repeat)
+    {
+        var encoded = EncodedRows.FromExamples(model, rows, "profile");
+        using var batch = TokenBatch.Create(encoded.Inputs, model.Tokenizer.PaddingId);
+        using var taskIds = tensor(encoded.Tasks.Select(t => (long)t).ToArray());
+        var trainable = model.parameters().ToList();
+        using var optimizer = optim.AdamW(trainable, 5e-5);
+        var cost = ForwardFlops.Of(model.Config).AlterFlopsPerToken / 1e6;
+
+        Tensor Loss()
+        {
+            var pooled = model.Pooled(batch, taskIds);
+            Tensor? total = null;
+            foreach (var (task, positions, logits) in model.HeadLogitsByTask(pooled, encoded.Tasks))
+            {
+                using var labels = tensor(positions.Select(p => (long)encoded.Labels[p]).ToArray());
+                var loss = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum);
+                total = total is null ? loss : total + loss;
+            }
+            return total! / rows.Count;
+        }
+
+        double forward = double.MaxValue, both = double.MaxValue, step = double.MaxValue, inference = double.MaxValue;
+        model.train();
+        for (var r = 0; r < repeat + 2; r++)
+        {
+            using (NewDisposeScope())
+            {
+                var clock = Stopwatch.StartNew();
+                Loss();
+                if (r >= 2)
+                    forward = Math.Min(forward, clock.Elapsed.TotalMilliseconds);
+            }
+            using (NewDisposeScope())
+            {
+                var clock = Stopwatch.StartNew();
+                Loss().backward();
+                if (r >= 2)
+                    both = Math.Min(both, clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                optimizer.step();
+                optimizer.zero_grad();
+                if (r >= 2)
+                    step = Math.Min(step, clock.Elapsed.TotalMilliseconds);
+            }
+            // TorchSharp's optimizer step leaves wrappers to the finalizer, as in the trainer.
+            GC.Collect();
+        }
+        model.eval();
+        using (no_grad())
+            for (var r = 0; r < repeat + 2; r++)
+                using (NewDisposeScope())
+                {
+                    var clock = Stopwatch.StartNew();
+                    model.Pooled(batch, taskIds);
+                    if (r >= 2)
+                        inference = Math.Min(inference, clock.Elapsed.TotalMilliseconds);
+                }
+        var tokens = encoded.Inputs.Sum(i => (long)i.Length);
+        var padded = batch.InputIds.shape[0] * batch.InputIds.shape[1];
+        return new StepProfile(name, cost, rows.Count, tokens, padded, forward, both - forward, step, inference);
+    }
+}
