@@ -29,12 +29,23 @@ internal sealed record RunStamp(string Machine, string Date, string Command, str
         }
     }
 
-    /// <summary>HEAD's commit, or null outside a repository or without git: a benchmark must not fail for want of it.</summary>
+    /// <summary>
+    /// HEAD's commit, with " + uncommitted changes" when tracked files differ from it (the figures then come from code no
+    /// commit holds), or null outside a repository or without git: a benchmark must not fail for want of it.
+    /// </summary>
     private static string? ReadGitRevision()
+    {
+        var head = Git("rev-parse HEAD");
+        if (head is null)
+            return null;
+        return Git("status --porcelain --untracked-files=no") is { Length: > 0 } ? head + " + uncommitted changes" : head;
+    }
+
+    private static string? Git(string arguments)
     {
         try
         {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD")
+            using var git = Process.Start(new ProcessStartInfo("git", arguments)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -44,7 +55,7 @@ internal sealed record RunStamp(string Machine, string Date, string Command, str
                 return null;
             var output = git.StandardOutput.ReadToEnd().Trim();
             git.WaitForExit();
-            return git.ExitCode == 0 && output.Length > 0 ? output : null;
+            return git.ExitCode == 0 ? output : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
