@@ -128,16 +128,8 @@ internal static class AlterCommand
     private static Dictionary<string, ClassificationMetrics> Test(AlterModel model, IReadOnlyList<TaskSplits> splits)
     {
         var clock = Stopwatch.StartNew();
-        var rows = splits.SelectMany(s => s.Test).ToList();
-        var predictions = AlterPredictor.Predict(model, rows.Select(r => new TaskInput(r.Task, r.Text, r.Text2)).ToList(), 64);
-        var result = splits.ToDictionary(s => s.Task, s =>
-        {
-            var task = model.TaskIndex(s.Task);
-            var mine = Enumerable.Range(0, rows.Count).Where(i => rows[i].Task == s.Task).ToList();
-            return ClassificationMetrics.Compute(mine.Select(i => rows[i].Label).ToList(),
-                mine.Select(i => model.Tasks[task].Labels[predictions[i].PredictedLabel]).ToList(), model.Tasks[task].Labels);
-        });
-        Console.WriteLine($"test: {rows.Count} rows scored in {clock.Elapsed.TotalSeconds:F1} s; mean accuracy {result.Values.Average(m => m.Accuracy):F4}");
+        var result = Suite.TestScoring.Score(model, splits);
+        Console.WriteLine($"test: {splits.Sum(s => s.Test.Count)} rows scored in {clock.Elapsed.TotalSeconds:F1} s; mean accuracy {result.Values.Average(m => m.Accuracy):F4}");
         return result;
     }
 

@@ -37,7 +37,11 @@ internal static class TrainingStepProfile
         if (args.GetInt("threads", 0) is > 0 and var threads)
             set_num_threads(threads);
         var splits = TaskSplits.LoadAll(args.DataFolder(), args.GetList("tasks"), 64);
-        var rows = splits.SelectMany(s => s.Train.Take(32 / splits.Count + 1)).Take(args.GetInt("batch", 32)).ToList();
+        // Training batches come from length-sorted pools, so they pad little: profile such a batch, the rows around the
+        // median length of every task's rows (a batch of random lengths would time mostly padding).
+        var batchSize = args.GetInt("batch", 32);
+        var all = splits.SelectMany(s => s.Train).OrderBy(r => r.Text.Length + (r.Text2?.Length ?? 0)).ToList();
+        var rows = all.Skip(Math.Max(0, all.Count / 2 - batchSize / 2)).Take(batchSize).ToList();
         var repeat = args.GetInt("repeat", 5);
         var stamp = RunStamp.Capture();
         Console.WriteLine($"machine: {stamp.Machine}");
