@@ -53,8 +53,8 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
     Console.Error.WriteLine("  scaling [--data DIR] [--tasks a,b,...] [--counts 2,4,7] [--train-rows 384] [--warmup-rows 64] [--score-rows 512] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
-    Console.Error.WriteLine("  report --from results/benchmark-MODE.json [--out DIR]");
-    Console.Error.WriteLine("      BENCHMARKS-MODE.md again from a run's raw JSON, nothing trained");
+    Console.Error.WriteLine("  report --from results/benchmark-MODE.json[,part2.json...] [--out DIR]");
+    Console.Error.WriteLine("      BENCHMARKS-MODE.md again from raw JSON, nothing trained; several parts of one plan (run with --systems) merge into one report");
     Console.Error.WriteLine("  profile [--data DIR] [--batch 32] [--repeat 5] [--threads N] [--out results]");
     Console.Error.WriteLine("      one training step of the plain encoder, ALTER's default and the bottleneck mixture: forward, backward, AdamW ms and GFLOP/s");
     return wantsHelp ? 0 : 2;

@@ -33,5 +33,8 @@ internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data,
 
     public double TotalSeconds { get; set; }
 
+    /// <summary>How many runs (parts of one plan, see the report command) these figures come from.</summary>
+    public int Parts { get; set; } = 1;
+
     public string? LoadAverageAtEnd { get; set; }
 }

@@ -16,7 +16,9 @@ internal static class BenchmarksMarkdown
         md.AppendLine($"## Benchmark run ({report.Plan.Mode})").AppendLine();
         md.AppendLine($"- Date: {run.Date}; machine: {run.Machine}; load average at start {run.LoadAverage ?? "?"}, at end {report.LoadAverageAtEnd ?? "?"}");
         md.AppendLine($"- Command: `{run.Command}`; revision `{run.GitRevision ?? "unknown"}`");
-        md.AppendLine($"- Plan: {report.Plan}; whole run {TimeSpan.FromSeconds(report.TotalSeconds):hh\\:mm\\:ss}");
+        md.AppendLine($"- Plan: {report.Plan}; " + (report.Parts > 1
+            ? $"{report.Parts} runs merged (the header is the first's), {TimeSpan.FromSeconds(report.TotalSeconds):hh\\:mm\\:ss} in all"
+            : $"whole run {TimeSpan.FromSeconds(report.TotalSeconds):hh\\:mm\\:ss}"));
         if (report.PeakGflops is { } peak)
             md.AppendLine($"- fp32 matmul peak measured in this run: {peak:F1} GFLOP/s");
         md.AppendLine();

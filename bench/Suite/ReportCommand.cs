@@ -1,24 +1,44 @@
 namespace Microsoft.ML.Alter.Bench.Suite;
 
 /// <summary>
-/// `report --from results/benchmark-MODE.json`: writes BENCHMARKS-MODE.md again from a run's raw JSON, so the tables can be
-/// regenerated (for example after the report's layout changes, or from a run cut short) without training anything.
+/// `report --from results/benchmark-MODE.json[,more.json...]`: writes BENCHMARKS-MODE.md again from raw JSON, so the
+/// tables can be regenerated (after the report's layout changes, or from a run cut short) without training anything.
+/// Several files merge into one report: a full run too long for one sitting can run its parts separately with
+/// `--systems` (same data, caps and epochs) and be reported together; the first file gives the run's header.
 /// </summary>
 internal static class ReportCommand
 {
     public static int Run(BenchArgs args)
     {
-        var from = args.Get("from", "");
-        if (from.Length == 0)
-            throw new ArgumentException("report needs --from FILE (a benchmark-MODE.json written by a benchmark run).");
-        if (!File.Exists(from))
-            throw new FileNotFoundException($"No results file '{from}'.", from);
-        var report = ResultsFile.Read<BenchmarkReport>(from);
+        var files = args.GetList("from") ?? Array.Empty<string>();
+        if (files.Count == 0)
+            throw new ArgumentException("report needs --from FILE[,FILE...] (benchmark-MODE.json files written by benchmark runs).");
+        foreach (var file in files)
+            if (!File.Exists(file))
+                throw new FileNotFoundException($"No results file '{file}'.", file);
+        var report = ResultsFile.Read<BenchmarkReport>(files[0]);
+        foreach (var file in files.Skip(1))
+        {
+            var part = ResultsFile.Read<BenchmarkReport>(file);
+            if (part.Plan with { Mode = report.Plan.Mode } != report.Plan || !part.Tasks.SequenceEqual(report.Tasks))
+                throw new InvalidDataException($"'{file}' ran with other tasks, rows or epochs than '{files[0]}'; only parts of one plan can be merged.");
+            var duplicate = part.Systems.FirstOrDefault(p => report.Systems.Any(s => s.Name == p.Name));
+            if (duplicate is not null)
+                throw new InvalidDataException($"System '{duplicate.Name}' is in '{file}' and in an earlier file.");
+            report.Systems.AddRange(part.Systems);
+            report.PeakGflops ??= part.PeakGflops;
+            report.TrainingPeakRssBytes = Math.Max(report.TrainingPeakRssBytes ?? 0, part.TrainingPeakRssBytes ?? 0) is > 0 and var peak ? peak : null;
+            report.Scoring ??= part.Scoring;
+            report.Scaling ??= part.Scaling;
+            report.TotalSeconds += part.TotalSeconds;
+            report.Parts += part.Parts;
+        }
+        var from = files[0];
         var folder = args.Get("out", Path.GetDirectoryName(Path.GetFullPath(from))!);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"BENCHMARKS-{report.Plan.Mode}.md");
         File.WriteAllText(path, BenchmarksMarkdown.Write(report));
-        Console.WriteLine($"wrote {path} from {from} ({report.Systems.Count} systems)");
+        Console.WriteLine($"wrote {path} from {string.Join(", ", files)} ({report.Systems.Count} systems)");
         return 0;
     }
 }
