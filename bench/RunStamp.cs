@@ -14,6 +14,17 @@ internal sealed record RunStamp(string Machine, string Date, string Command, str
         ReadLoadAverage());
 
     /// <summary>
+    /// What every command prints first: machine, command line, revision and load, so a figure pasted anywhere can be
+    /// traced and a contended one recognised (other work on the cores lowers every figure).
+    /// </summary>
+    public void PrintHeader()
+    {
+        Console.WriteLine($"machine: {Machine}");
+        Console.WriteLine($"command: {Command}");
+        Console.WriteLine($"revision: {GitRevision ?? "unknown"}; load average {LoadAverage ?? "unknown"} (timings are contended when it is well above the core count)");
+    }
+
+    /// <summary>
     /// The 1/5/15-minute load averages (Linux), because timings on a shared 2-core machine mean little when other
     /// work was running: a load well above the core count flags the figures as contended.
     /// </summary>

@@ -34,8 +34,7 @@ internal static class AlterCommand
         };
         var name = args.Get("name", "alter");
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
+        stamp.PrintHeader();
         Console.WriteLine($"tasks: {string.Join(", ", splits.Select(s => $"{s.Task} ({s.Train.Count} train{(s.Train.Count < s.FullTrainCount ? $" of {s.FullTrainCount}" : "")}, {s.Dev.Count} dev, {s.Test.Count} test)"))}");
         Console.WriteLine($"mta: {mta}");
 

@@ -15,9 +15,7 @@ internal static class BaselinesCommand
         if (maxTrain is <= 0)
             throw new ArgumentException("--max-train must be a positive number of rows.");
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"} (timings are contended when it is well above the core count)");
+        stamp.PrintHeader();
         var tasks = TaskSplits.LoadAll(dataFolder, args.GetList("tasks"), maxTrain);
         Console.WriteLine($"data: {dataFolder}: " + string.Join(", ", tasks.Select(t =>
             $"{t.Task}{(t.IsPair ? " (pairs)" : "")} {t.Train.Count}/{t.Dev.Count}/{t.Test.Count}")) + " train/dev/test rows"

@@ -10,9 +10,7 @@ internal static class PeakCommand
         if (args.GetInt("threads", 0) is > 0 and var threads)
             TorchSharp.torch.set_num_threads(threads);
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"} (other work on the cores lowers every figure)");
+        stamp.PrintHeader();
 
         var square = MatmulPeak.Square.Select(s => Measure(s, samples)).ToList();
         var training = MatmulPeak.TransformerTraining(args.GetInt("batch", 32), args.GetInt("length", 40)).Select(s => Measure(s, samples)).ToList();

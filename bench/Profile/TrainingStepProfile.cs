@@ -44,9 +44,7 @@ internal static class TrainingStepProfile
         var rows = all.Skip(Math.Max(0, all.Count / 2 - batchSize / 2)).Take(batchSize).ToList();
         var repeat = args.GetInt("repeat", 5);
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"}");
+        stamp.PrintHeader();
         using var pretrained = PretrainedCheckpoint.Load(null);
         var specs = TaskSpecs.FromExamples(splits.SelectMany(s => s.Train));
         var profiles = new List<StepProfile>();

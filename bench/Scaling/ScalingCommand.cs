@@ -22,9 +22,7 @@ internal static class ScalingCommand
             BatchSize = args.GetInt("batch", 32),
         };
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"} (other work on the cores lowers every figure)");
+        stamp.PrintHeader();
         Console.WriteLine($"tasks in order: {string.Join(", ", tasks)}; counts {string.Join(", ", counts)}; "
                           + $"{options.WarmupRows} warm-up + {options.TrainRows} timed training rows, {options.ScoreRows} scored rows, batch {options.BatchSize}");
 

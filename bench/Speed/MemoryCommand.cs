@@ -22,9 +22,7 @@ internal static class MemoryCommand
         var split = args.Get("split", "test");
         var data = args.DataFolder();
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"}");
+        stamp.PrintHeader();
 
         var sentences = SpeedInputs.Sentences(data, task, split);
         using var model = SpeedInputs.Model(data, args.Get("model", ""));

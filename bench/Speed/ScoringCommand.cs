@@ -24,9 +24,7 @@ internal static class ScoringCommand
         };
         var data = args.DataFolder();
         var stamp = RunStamp.Capture();
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"load average: {stamp.LoadAverage ?? "unknown"} (other work on the cores lowers every figure)");
+        stamp.PrintHeader();
 
         var sentences = SpeedInputs.Sentences(data, task, split, limit);
         using var model = SpeedInputs.Model(data, args.Get("model", ""));

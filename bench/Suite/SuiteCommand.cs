@@ -24,9 +24,7 @@ internal static class SuiteCommand
         var stamp = RunStamp.Capture();
         var clock = Stopwatch.StartNew();
         void Log(string line) => Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}");
-        Console.WriteLine($"machine: {stamp.Machine}");
-        Console.WriteLine($"command: {stamp.Command}");
-        Console.WriteLine($"revision: {stamp.GitRevision ?? "unknown"}; load average {stamp.LoadAverage ?? "unknown"}");
+        stamp.PrintHeader();
         Console.WriteLine($"plan: {plan}");
         Console.WriteLine($"data: {dataFolder}: " + string.Join(", ", splits.Select(s => $"{s.Task}{(s.IsPair ? " (pairs)" : "")} {s.Train.Count}/{s.Dev.Count}/{s.Test.Count}")));
 
