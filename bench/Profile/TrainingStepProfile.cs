@@ -58,6 +58,12 @@ internal static class TrainingStepProfile
             using var model = AlterModel.Create(pretrained, specs, mta, seed: 1);
             profiles.Add(Measure(name, model, rows, repeat));
             Console.WriteLine($"{name}: {profiles[^1]}");
+            // The same structure without attention-probability dropout (an RNG pass over batch × heads × T² values per
+            // layer): how much of the step that costs. Fresh weights: the time does not depend on them.
+            var noAttentionDropout = model.Config with { Encoder = model.Config.Encoder with { AttentionProbsDropoutProb = 0 } };
+            using var lean = new AlterModel(noAttentionDropout, model.Vocabulary);
+            profiles.Add(Measure(name + ", attention dropout 0", lean, rows, repeat));
+            Console.WriteLine($"{profiles[^1].Model}: {profiles[^1]}");
         }
         Console.WriteLine();
         Console.WriteLine("| model | MFLOP/token | forward ms | backward ms | AdamW ms | step ms | step GFLOP/s | forward GFLOP/s | backward GFLOP/s | inference ms |");
