@@ -79,6 +79,8 @@ public sealed class AlterModelTests
             AlterModel.Create(pretrained, new[] { new TaskSpec("only", new[] { "yes" }) })).Message, "single label");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { Temperature = 0 })).Message, "temperature");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { DefaultLayerCount = -1 })).Message, "MTA layers cannot be negative");
     }
 
     private static void AssertEncoderMatchesPretrained(AlterModel model, Checkpoints.PretrainedCheckpoint pretrained, float tolerance)

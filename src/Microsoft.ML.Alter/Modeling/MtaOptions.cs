@@ -44,8 +44,6 @@ public sealed record MtaOptions
     public int[] ResolveLayers(int layerCount)
     {
         var layers = Layers ?? Enumerable.Range(Math.Max(0, layerCount - DefaultLayerCount), Math.Min(DefaultLayerCount, layerCount)).ToArray();
-        if (DefaultLayerCount < 0)
-            throw new ArgumentOutOfRangeException(nameof(DefaultLayerCount), DefaultLayerCount, "The number of MTA layers cannot be negative.");
         foreach (var l in layers)
             if (l < 0 || l >= layerCount)
                 throw new ArgumentOutOfRangeException(nameof(Layers), l, $"MTA layer {l} does not exist: the encoder has layers 0..{layerCount - 1}.");
@@ -64,6 +62,8 @@ public sealed record MtaOptions
 
     public void Validate()
     {
+        if (DefaultLayerCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(DefaultLayerCount), DefaultLayerCount, "The number of MTA layers cannot be negative.");
         if (!(Temperature > 0))
             throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The selector temperature must be positive.");
         if (AdapterSize <= 0)
