@@ -17,11 +17,16 @@ public static class AlterPredictor
         => Predict(model, EncodedRows.FromInputs(model, rows), batchSize, cancellation);
 
     public static RowPrediction[] Predict(AlterModel model, EncodedRows rows, int batchSize = 32, CancellationToken cancellation = default)
+        => Predict(model, rows, batchSize, cancellation, batchScored: null);
+
+    /// <param name="batchScored">Told the row indices of every batch the network ran (the ML.NET scorer counts batches and padding with it).</param>
+    internal static RowPrediction[] Predict(AlterModel model, EncodedRows rows, int batchSize, CancellationToken cancellation, Action<int[]>? batchScored)
     {
         var result = new RowPrediction[rows.Count];
         var device = model.parameters().First().device;
         InferenceLoop.Run(model, rows.Inputs.Select(i => i.Length).ToList(), batchSize, cancellation, indices =>
         {
+            batchScored?.Invoke(indices);
             var batchTasks = indices.Select(i => rows.Tasks[i]).ToArray();
             using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
             var taskIds = tensor(batchTasks.Select(t => (long)t).ToArray(), device: device);

@@ -1,4 +1,3 @@
-using Microsoft.ML.Alter.Text;
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
@@ -67,12 +66,11 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
         // One model, possibly many cursors: TorchSharp modules are not documented as thread-safe, so calls take turns.
         var encoded = EncodedRows.FromInputs(model, inputs);
         lock (model)
-            results = AlterPredictor.Predict(model, encoded, batchSize);
-        foreach (var batch in LengthBatches.Sorted(encoded.Inputs.Select(i => i.Length).ToList(), batchSize))
-        {
-            Interlocked.Increment(ref _networkCalls);
-            Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
-        }
+            results = AlterPredictor.Predict(model, encoded, batchSize, CancellationToken.None, batch =>
+            {
+                Interlocked.Increment(ref _networkCalls);
+                Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
+            });
         for (var k = 0; k < known.Count; k++)
         {
             var i = known[k];
