@@ -85,18 +85,7 @@ internal static class TrainingStepProfile
         using var optimizer = optim.AdamW(trainable, 5e-5);
         var cost = ForwardFlops.Of(model.Config).AlterFlopsPerToken / 1e6;
 
-        Tensor Loss()
-        {
-            var pooled = model.Pooled(batch, taskIds);
-            Tensor? total = null;
-            foreach (var (task, positions, logits) in model.HeadLogitsByTask(pooled, encoded.Tasks))
-            {
-                using var labels = tensor(positions.Select(p => (long)encoded.Labels[p]).ToArray());
-                var loss = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum);
-                total = total is null ? loss : total + loss;
-            }
-            return total! / rows.Count;
-        }
+        Tensor Loss() => MultiTaskLoss.Mean(model, batch, encoded.Tasks, encoded.Labels);
 
         double forward = double.MaxValue, both = double.MaxValue, step = double.MaxValue, inference = double.MaxValue;
         model.train();

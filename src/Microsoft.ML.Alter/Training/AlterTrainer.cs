@@ -217,17 +217,8 @@ public sealed class AlterTrainer
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
-        var tasks = indices.Select(i => rows.Tasks[i]).ToArray();
         using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
-        var pooled = model.Pooled(batch, tensor(tasks.Select(t => (long)t).ToArray(), device: device));
-        Tensor? loss = null;
-        foreach (var (_, positions, logits) in model.HeadLogitsByTask(pooled, tasks))
-        {
-            var labels = tensor(positions.Select(p => (long)rows.Labels[indices[p]]).ToArray(), device: device);
-            var taskLoss = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum);
-            loss = loss is null ? taskLoss : loss + taskLoss;
-        }
-        var mean = loss! / indices.Length;
+        var mean = MultiTaskLoss.Mean(model, batch, indices.Select(i => rows.Tasks[i]).ToArray(), indices.Select(i => rows.Labels[i]).ToArray());
         mean.backward();
         nn.utils.clip_grad_norm_(trainable, _options.MaxGradNorm);
         optimizer.step();
