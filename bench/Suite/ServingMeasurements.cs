@@ -38,7 +38,7 @@ internal static class ServingMeasurements
     {
         var tasks = splits.Select(s => s.Task).ToList();
         var counts = new[] { 2, 4, tasks.Count }.Where(k => k <= tasks.Count).Distinct().Order().ToList();
-        var options = plan.Mode == "quick" ? new TaskScalingOptions { TrainRows = 192, ScoreRows = 256 } : new TaskScalingOptions();
+        var options = new TaskScalingOptions { TrainRows = plan.ScalingTrainRows, ScoreRows = plan.ScalingScoreRows };
         return TaskScaling.Measure(dataFolder, tasks, counts, options, line => log($"scaling: {line}"));
     }
 }

@@ -5,7 +5,8 @@ namespace Microsoft.ML.Alter.Bench.Suite;
 /// train, dev and test rows per task (seeded subsets, the same for every system) and trains fewer epochs, to finish in
 /// minutes on 2 cores. Every cap can be set by hand.
 /// </summary>
-internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? MaxTest, int Epochs1, int Epochs2, int ScoringRows, int MemoryRows, int ScoringRepeat)
+internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? MaxTest, int Epochs1, int Epochs2, int ScoringRows, int MemoryRows, int ScoringRepeat,
+    int ScalingTrainRows, int ScalingScoreRows)
 {
     public static readonly string[] AllParts = { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "ablations", "scoring", "scaling" };
 
@@ -13,8 +14,10 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     {
         var quick = args.Flag("quick");
         var plan = quick
-            ? new SuitePlan("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000, ScoringRepeat: 1)
-            : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 3, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000, ScoringRepeat: 2);
+            ? new SuitePlan("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 2, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000, ScoringRepeat: 1,
+                ScalingTrainRows: 192, ScalingScoreRows: 256)
+            : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 3, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000, ScoringRepeat: 2,
+                ScalingTrainRows: 384, ScalingScoreRows: 512);
         return plan with
         {
             Mode = args.Get("mode-name", plan.Mode),
