@@ -34,7 +34,13 @@ internal static class ResultsFile
     {
         var folder = args.Get("out", "results");
         Directory.CreateDirectory(folder);
-        var path = Path.GetFullPath(Path.Combine(folder, fileName));
+        return WriteFile(Path.Combine(folder, fileName), value);
+    }
+
+    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/>; returns the full path.</summary>
+    public static string WriteFile<T>(string path, T value)
+    {
+        path = Path.GetFullPath(path);
         File.WriteAllText(path, JsonSerializer.Serialize(value, Options) + Environment.NewLine);
         return path;
     }

@@ -17,78 +17,101 @@ internal static class AlterSystems
     public const string Stage1Name = "alter-s1";
     public const string DefaultName = "alter";
 
-    public static IReadOnlyList<AlterVariant> Ablations(int layerCount) => new[]
+    /// <summary>The ablations that need their own stage 1, each with the --systems part that runs it.</summary>
+    public static IReadOnlyList<(string Part, AlterVariant Variant)> Ablations(int layerCount) => new[]
     {
-        new AlterVariant("bottleneck-all-layers", $"bottleneck adapters (64 wide) beside the kept FFN in all {layerCount} layers",
-            new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, layerCount).ToArray() }),
-        new AlterVariant("copy-1-layer", "FFN-copy experts in the last layer only", new MtaOptions { DefaultLayerCount = 1 }),
-        new AlterVariant("copy-4-experts", "FFN-copy experts, 4 per mixture instead of tasks + 1", new MtaOptions { ExpertCount = 4 }),
+        ("bottleneck", new AlterVariant("bottleneck-all-layers", $"bottleneck adapters (64 wide) beside the kept FFN in all {layerCount} layers",
+            new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, layerCount).ToArray() })),
+        ("layers", new AlterVariant("copy-1-layer", "FFN-copy experts in the last layer only", new MtaOptions { DefaultLayerCount = 1 })),
+        ("experts", new AlterVariant("copy-4-experts", "FFN-copy experts, 4 per mixture instead of tasks + 1", new MtaOptions { ExpertCount = 4 })),
     };
 
     /// <summary>
-    /// Runs the defaults (and, when <paramref name="ablations"/>, the ablations); every result goes to <paramref name="add"/>
-    /// as soon as it exists. Returns the trained default model (stages 1+2) as an <see cref="Checkpoints.AlterModelStore"/> stream.
+    /// Runs the ALTER parts chosen in <paramref name="parts"/> (`alter`, `stage2-ablations`, `bottleneck`, `layers`,
+    /// `experts`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 is trained here
+    /// unless <paramref name="savedStage1"/> (written by an earlier `alter` part) is given and `alter` is not asked for;
+    /// when trained, it is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model
+    /// (which the scoring part serves). Returns that stages 1+2 model, or null when this run did not train it.
     /// </summary>
-    public static byte[] Run(FineTuning training, IReadOnlyList<TaskSplits> splits, bool ablations, int layerCount, Action<SystemRun> add)
+    public static byte[]? Run(FineTuning training, IReadOnlyList<TaskSplits> splits, IReadOnlySet<string> parts, int layerCount,
+        SavedStage1? savedStage1, PartModels store, Action<SystemRun> add)
     {
-        var stage2Variants = new List<(string Name, string Description, AlterTrainingOptions Options)>
-        {
-            (DefaultName, "ALTER stages 1+2 (product defaults: FFN-copy experts, last 2 layers, tasks + 1 experts, 1 shared expert, heads trained in stage 2)", training.Options),
-        };
-        if (ablations)
+        var stage2Variants = new List<(string Name, string Description, AlterTrainingOptions Options)>();
+        if (parts.Contains("alter"))
+            stage2Variants.Add((DefaultName, "ALTER stages 1+2 (product defaults: FFN-copy experts, last 2 layers, tasks + 1 experts, 1 shared expert, heads trained in stage 2)", training.Options));
+        if (parts.Contains("stage2-ablations"))
         {
             stage2Variants.Add(("alter-shared-3", "ALTER 1+2 with 3 shared experts", training.Options with { SharedExperts = 3 }));
             stage2Variants.Add(("alter-frozen-heads", "ALTER 1+2 with the task heads frozen in stage 2", training.Options with { TrainHeadsInStage2 = false }));
         }
-        var product = RunOne(training, splits, new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", new MtaOptions()), stage2Variants, add);
-        if (ablations)
-            foreach (var variant in Ablations(layerCount))
-                RunOne(training, splits, variant with { Name = variant.Name + "-s1" },
-                    new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, add);
+        byte[]? product = null;
+        if (stage2Variants.Count > 0)
+        {
+            var defaults = new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", new MtaOptions());
+            var stage1 = parts.Contains("alter") || savedStage1 is null ? TrainStage1(training, splits, defaults, add) : savedStage1;
+            if (!ReferenceEquals(stage1, savedStage1))
+                store.Save(stage1);
+            var first = RunStage2(training, splits, defaults.Mta, stage1, stage2Variants, add);
+            if (parts.Contains("alter"))
+            {
+                product = first;
+                store.SaveProduct(product);
+            }
+        }
+        foreach (var (part, variant) in Ablations(layerCount))
+            if (parts.Contains(part))
+            {
+                var stage1 = TrainStage1(training, splits, variant with { Name = variant.Name + "-s1" }, add);
+                RunStage2(training, splits, variant.Mta, stage1, new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, add);
+            }
         return product;
     }
 
-    /// <summary>Stage 1 of a variant, then each stage-2 variant from it; returns the first stage-2 model, saved.</summary>
-    private static byte[] RunOne(FineTuning training, IReadOnlyList<TaskSplits> splits, AlterVariant stage1Variant,
-        List<(string Name, string Description, AlterTrainingOptions Options)> stage2Variants, Action<SystemRun> add)
+    /// <summary>Stage 1 of a variant, evaluated and reported; its weights kept for stage 2.</summary>
+    private static SavedStage1 TrainStage1(FineTuning training, IReadOnlyList<TaskSplits> splits, AlterVariant variant, Action<SystemRun> add)
     {
-        byte[]? first = null;
-        var (model, stage1) = training.TrainStage1(stage1Variant.Name, splits, stage1Variant.Mta);
-        byte[] snapshot;
+        var (model, stage1) = training.TrainStage1(variant.Name, splits, variant.Mta);
         using (model)
         {
-            var stage1Details = new Dictionary<string, object>
+            var details = new Dictionary<string, object>
             {
-                ["mta"] = stage1Variant.Mta.ToString(),
+                ["mta"] = variant.Mta.ToString(),
                 ["stage1"] = Summary(stage1),
                 ["expertWeights"] = model.ExpertWeights(),
             };
-            add(training.Evaluate(stage1Variant.Name, stage1Variant.Description, model, splits, stage1, stage1.TrainableParameters,
-                stage1.WallTime.TotalSeconds, stage1Details));
-            snapshot = FineTuning.Snapshot(model);
+            add(training.Evaluate(variant.Name, variant.Description, model, splits, stage1, stage1.TrainableParameters,
+                stage1.WallTime.TotalSeconds, details));
+            return new SavedStage1(FineTuning.Snapshot(model), Summary(stage1));
         }
+    }
+
+    /// <summary>Each stage-2 variant from the same stage-1 weights; returns the first one's model, saved.</summary>
+    private static byte[] RunStage2(FineTuning training, IReadOnlyList<TaskSplits> splits, MtaOptions mta, SavedStage1 stage1,
+        List<(string Name, string Description, AlterTrainingOptions Options)> stage2Variants, Action<SystemRun> add)
+    {
+        byte[]? first = null;
         foreach (var (name, description, options) in stage2Variants)
         {
-            var (tuned, stage2) = training.TrainStage2(name, snapshot, splits, options);
+            var (tuned, stage2) = training.TrainStage2(name, stage1.Model, splits, options);
             using (tuned)
             {
                 var details = new Dictionary<string, object>
                 {
-                    ["mta"] = stage1Variant.Mta.ToString(),
+                    ["mta"] = mta.ToString(),
                     ["sharedExperts"] = options.SharedExperts,
                     ["trainHeadsInStage2"] = options.TrainHeadsInStage2,
-                    ["stage1"] = Summary(stage1),
+                    ["stage1"] = stage1.Summary,
                     ["stage2"] = Summary(stage2),
                     ["stage2TrainableFraction"] = stage2.TrainableParameters / (double)stage2.TotalParameters,
-                    ["stage2WallRatio"] = stage2.WallTime / stage1.WallTime,
+                    ["stage2WallRatio"] = stage2.WallTime.TotalSeconds / stage1.Summary.WallSeconds,
                     ["expertWeights"] = tuned.ExpertWeights(),
                 };
                 add(training.Evaluate(name, description, tuned, splits, stage2, stage2.TrainableParameters,
-                    stage1.WallTime.TotalSeconds + stage2.WallTime.TotalSeconds, details));
+                    stage1.Summary.WallSeconds + stage2.WallTime.TotalSeconds, details));
                 first ??= FineTuning.Snapshot(tuned);
             }
         }
-        return first ?? snapshot;
+        return first!;
     }
 
     public static StageSummary Summary(StageResult r)

@@ -37,4 +37,18 @@ internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data,
     public int Parts { get; set; } = 1;
 
     public string? LoadAverageAtEnd { get; set; }
+
+    /// <summary>Each run a merged report comes from (null for a single run), so every figure traces to its command and revision.</summary>
+    public List<PartStamp>? MergedParts { get; set; }
+
+    /// <summary>What this run measured: its systems, and the peak, scoring and scaling sections it filled.</summary>
+    public IReadOnlyList<string> Measured()
+        => (PeakGflops is null ? Array.Empty<string>() : new[] { "peak" })
+            .Concat(Systems.Select(s => s.Name))
+            .Concat(Scoring is null ? Array.Empty<string>() : new[] { "scoring" })
+            .Concat(Scaling is null ? Array.Empty<string>() : new[] { "scaling" })
+            .ToList();
 }
+
+/// <summary>One of the runs behind a merged report.</summary>
+internal sealed record PartStamp(RunStamp Run, double Seconds, string? LoadAverageAtEnd, IReadOnlyList<string> Measured);

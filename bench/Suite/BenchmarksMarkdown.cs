@@ -19,6 +19,10 @@ internal static class BenchmarksMarkdown
         md.AppendLine($"- Plan: {report.Plan}; " + (report.Parts > 1
             ? $"{report.Parts} runs merged (the header is the first's), {TimeSpan.FromSeconds(report.TotalSeconds):hh\\:mm\\:ss} in all"
             : $"whole run {TimeSpan.FromSeconds(report.TotalSeconds):hh\\:mm\\:ss}"));
+        if (report.MergedParts is { } merged)
+            foreach (var (p, i) in merged.Select((p, i) => (p, i + 1)))
+                md.AppendLine($"- Part {i}: {p.Run.Date}, {TimeSpan.FromSeconds(p.Seconds):hh\\:mm\\:ss}, load average {p.Run.LoadAverage ?? "?"} → {p.LoadAverageAtEnd ?? "?"}; "
+                              + $"`{p.Run.Command}`; revision `{p.Run.GitRevision ?? "unknown"}`; measured {string.Join(", ", p.Measured)}");
         if (report.PeakGflops is { } peak)
             md.AppendLine($"- fp32 matmul peak measured in this run: {peak:F1} GFLOP/s");
         md.AppendLine();

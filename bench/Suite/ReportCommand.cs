@@ -17,9 +17,12 @@ internal static class ReportCommand
             if (!File.Exists(file))
                 throw new FileNotFoundException($"No results file '{file}'.", file);
         var report = ResultsFile.Read<BenchmarkReport>(files[0]);
+        if (files.Count > 1)
+            report.MergedParts = new() { Stamp(report) };
         foreach (var file in files.Skip(1))
         {
             var part = ResultsFile.Read<BenchmarkReport>(file);
+            report.MergedParts!.Add(Stamp(part));
             if (part.Plan with { Mode = report.Plan.Mode } != report.Plan || !part.Tasks.SequenceEqual(report.Tasks))
                 throw new InvalidDataException($"'{file}' ran with other tasks, rows or epochs than '{files[0]}'; only parts of one plan can be merged.");
             var duplicate = part.Systems.FirstOrDefault(p => report.Systems.Any(s => s.Name == p.Name));
@@ -34,6 +37,7 @@ internal static class ReportCommand
             report.Parts += part.Parts;
         }
         var from = files[0];
+        static PartStamp Stamp(BenchmarkReport r) => new(r.Run, r.TotalSeconds, r.LoadAverageAtEnd, r.Measured());
         var folder = args.Get("out", Path.GetDirectoryName(Path.GetFullPath(from))!);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"BENCHMARKS-{report.Plan.Mode}.md");

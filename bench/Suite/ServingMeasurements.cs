@@ -15,14 +15,16 @@ internal sealed record ServingReport(string Model, string Sentences, bool PeakRe
 /// </summary>
 internal static class ServingMeasurements
 {
-    public static ServingReport Run(string dataFolder, IReadOnlyList<TaskSplits> splits, byte[]? trainedModel, SuitePlan plan, Action<string> log)
+    public static ServingReport Run(string dataFolder, IReadOnlyList<TaskSplits> splits, byte[]? trainedModel, string? trainedModelFile, SuitePlan plan, Action<string> log)
     {
         var task = splits.Any(s => s.Task == "sst2") ? "sst2" : splits[0].Task;
         var sentences = SpeedInputs.Sentences(dataFolder, task, "test", plan.ScoringRows == int.MaxValue ? null : plan.ScoringRows);
         using var model = trainedModel is null
             ? SpeedInputs.Model(dataFolder)
             : AlterModelStore.Load(new MemoryStream(trainedModel), "the trained default ALTER model");
-        var described = trainedModel is null ? "untrained default ALTER model (ALTER did not run; costs what a trained one does)" : "the trained default ALTER model (stages 1+2)";
+        var described = trainedModel is null ? "untrained default ALTER model (ALTER did not run; costs what a trained one does)"
+            : trainedModelFile is null ? "the trained default ALTER model (stages 1+2)"
+            : $"the trained default ALTER model (stages 1+2), saved by an earlier part ({Path.GetFileName(trainedModelFile)})";
         log($"scoring: {described}, {sentences.Count} sentences of {task}/test");
         // Training ran in this process: its peak must not be reported as scoring's.
         var reset = ProcessMemory.TryResetPeak();

@@ -60,9 +60,13 @@ internal static class SuiteCommand
             Seed = args.GetInt("seed", 42),
             ProgressInterval = args.GetInt("progress", 50),
         };
-        // The trained default ALTER model, served in the scoring measurements (an untrained one when ALTER did not run).
-        byte[]? servedModel = null;
-        if (new[] { "single-ft", "multi-ft", "alter", "ablations" }.Any(parts.Contains))
+        // The trained default ALTER model, served in the scoring measurements: trained here, or saved by an earlier part
+        // (--served FILE); an untrained one when neither (it costs what a trained one does).
+        var models = new PartModels(args.Get("out", "results"), plan, report.Tasks);
+        var servedFrom = args.Get("served", "") is { Length: > 0 } file ? file : null;
+        var servedModel = servedFrom is null ? null : ReadServed(servedFrom);
+        var alterParts = new[] { "alter", "stage2-ablations", "bottleneck", "layers", "experts" };
+        if (new[] { "single-ft", "multi-ft" }.Concat(alterParts).Any(parts.Contains))
         {
             using var pretrained = PretrainedCheckpoint.Load(args.Get("base-model", ""));
             var training = new FineTuning(pretrained, options, Log);
@@ -70,14 +74,19 @@ internal static class SuiteCommand
                 Add(training.PlainFineTuning("single-ft", splits, perTask: true));
             if (parts.Contains("multi-ft"))
                 Add(training.PlainFineTuning("multi-ft", splits, perTask: false));
-            if (parts.Contains("alter") || parts.Contains("ablations"))
-                servedModel = AlterSystems.Run(training, splits, parts.Contains("ablations"), pretrained.Config.NumHiddenLayers, Add);
+            if (alterParts.Any(parts.Contains))
+            {
+                var stage1File = args.Get("stage1", "");
+                var savedStage1 = stage1File.Length > 0 ? models.LoadStage1(stage1File) : null;
+                if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, savedStage1, models, Add) is { } trained)
+                    (servedModel, servedFrom) = (trained, null);
+            }
         }
         if (report.Systems.Count > 0)
             report.TrainingPeakRssBytes = Speed.ProcessMemory.Sample().PeakRssBytes;
         if (parts.Contains("scoring"))
         {
-            report.Scoring = ServingMeasurements.Run(dataFolder, splits, servedModel, plan, Log);
+            report.Scoring = ServingMeasurements.Run(dataFolder, splits, servedModel, servedFrom, plan, Log);
             Save();
         }
         if (parts.Contains("scaling"))
@@ -96,6 +105,10 @@ internal static class SuiteCommand
         Console.WriteLine($"wrote {path} and {markdownPath} in {clock.Elapsed:hh\\:mm\\:ss}");
         return 0;
     }
+
+    private static byte[] ReadServed(string file) => File.Exists(file)
+        ? File.ReadAllBytes(file)
+        : throw new FileNotFoundException($"--served: no model file '{file}' (an `alter` part writes {PartModels.ProductFile} to its --out folder).", file);
 
     private static IEnumerable<(string Part, IBaselineSystem System)> ClassicSystems(IReadOnlySet<string> parts, BenchArgs args)
     {

@@ -11,7 +11,19 @@ namespace Microsoft.ML.Alter.Bench.Suite;
 internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? MaxTest, int Epochs1, int Epochs2, int ScoringRows, int MemoryRows, int ScoringRepeat,
     int ScalingTrainRows, int ScalingScoreRows)
 {
-    public static readonly string[] AllParts = { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "ablations", "scoring", "scaling" };
+    /// <summary>
+    /// The parts --systems can pick. The ALTER work is split so that a full run on a small machine can go in sittings
+    /// of a couple of hours: `alter` (default stage 1, then stage 2), `stage2-ablations` (3 shared experts, frozen heads:
+    /// stage 2 again from the default stage 1, trained here or read with --stage1), and one stage 1 + 2 per ablation.
+    /// </summary>
+    public static readonly string[] AllParts =
+        { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "stage2-ablations", "bottleneck", "layers", "experts", "scoring", "scaling" };
+
+    /// <summary>Names standing for several parts.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Groups = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ablations"] = new[] { "stage2-ablations", "bottleneck", "layers", "experts" },
+    };
 
     public static SuitePlan From(BenchArgs args)
     {
@@ -35,13 +47,21 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
         };
     }
 
-    /// <summary>The parts to run: --systems a,b (names from <see cref="AllParts"/>), else all of them.</summary>
+    /// <summary>The parts to run: --systems a,b (names from <see cref="AllParts"/> or <see cref="Groups"/>), else all of them.</summary>
     public static IReadOnlySet<string> Parts(BenchArgs args)
     {
         var chosen = args.GetList("systems") ?? AllParts;
-        if (chosen.FirstOrDefault(c => !AllParts.Contains(c, StringComparer.OrdinalIgnoreCase)) is { } unknown)
-            throw new ArgumentException($"--systems: unknown part '{unknown}'; choose from {string.Join(", ", AllParts)}.");
-        return chosen.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var parts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in chosen)
+        {
+            if (Groups.TryGetValue(name, out var members))
+                parts.UnionWith(members);
+            else if (AllParts.Contains(name, StringComparer.OrdinalIgnoreCase))
+                parts.Add(name);
+            else
+                throw new ArgumentException($"--systems: unknown part '{name}'; choose from {string.Join(", ", AllParts.Concat(Groups.Keys))}.");
+        }
+        return parts;
     }
 
     public override string ToString()
