@@ -51,18 +51,16 @@ internal static class AlterSystems
             var stage1 = parts.Contains("alter") || savedStage1 is null ? TrainStage1(training, splits, defaults, add) : savedStage1;
             if (!ReferenceEquals(stage1, savedStage1))
                 store.Save(stage1);
-            var first = RunStage2(training, splits, defaults.Mta, stage1, stage2Variants, add);
-            if (parts.Contains("alter"))
-            {
-                product = first;
+            // The default variant comes first when `alter` runs: keep its model to serve and save it for later parts.
+            product = RunStage2(training, splits, defaults.Mta, stage1, stage2Variants, keepFirst: parts.Contains("alter"), add);
+            if (product is not null)
                 store.SaveProduct(product);
-            }
         }
         foreach (var (part, variant) in Ablations(layerCount))
             if (parts.Contains(part))
             {
                 var stage1 = TrainStage1(training, splits, variant with { Name = variant.Name + "-s1" }, add);
-                RunStage2(training, splits, variant.Mta, stage1, new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, add);
+                RunStage2(training, splits, variant.Mta, stage1, new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, keepFirst: false, add);
             }
         return product;
     }
@@ -85,9 +83,9 @@ internal static class AlterSystems
         }
     }
 
-    /// <summary>Each stage-2 variant from the same stage-1 weights; returns the first one's model, saved.</summary>
-    private static byte[] RunStage2(FineTuning training, IReadOnlyList<TaskSplits> splits, MtaOptions mta, SavedStage1 stage1,
-        List<(string Name, string Description, AlterTrainingOptions Options)> stage2Variants, Action<SystemRun> add)
+    /// <summary>Each stage-2 variant from the same stage-1 weights; returns the first one's model, saved, when <paramref name="keepFirst"/>.</summary>
+    private static byte[]? RunStage2(FineTuning training, IReadOnlyList<TaskSplits> splits, MtaOptions mta, SavedStage1 stage1,
+        List<(string Name, string Description, AlterTrainingOptions Options)> stage2Variants, bool keepFirst, Action<SystemRun> add)
     {
         byte[]? first = null;
         foreach (var (name, description, options) in stage2Variants)
@@ -108,10 +106,11 @@ internal static class AlterSystems
                 };
                 add(training.Evaluate(name, description, tuned, splits, stage2, stage2.TrainableParameters,
                     stage1.Summary.WallSeconds + stage2.WallTime.TotalSeconds, details));
-                first ??= FineTuning.Snapshot(tuned);
+                if (keepFirst)
+                    first ??= FineTuning.Snapshot(tuned);
             }
         }
-        return first!;
+        return first;
     }
 
     public static StageSummary Summary(StageResult r)
