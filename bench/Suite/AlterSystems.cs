@@ -17,6 +17,9 @@ internal static class AlterSystems
     public const string Stage1Name = "alter-s1";
     public const string DefaultName = "alter";
 
+    /// <summary>The --systems parts this class runs.</summary>
+    public static readonly string[] Parts = { "alter", "stage2-ablations", "bottleneck", "layers", "experts" };
+
     /// <summary>The ablations that need their own stage 1, each with the --systems part that runs it.</summary>
     public static IReadOnlyList<(string Part, AlterVariant Variant)> Ablations(int layerCount) => new[]
     {

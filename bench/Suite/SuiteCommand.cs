@@ -65,8 +65,7 @@ internal static class SuiteCommand
         var models = new PartModels(args.Get("out", "results"), plan, report.Tasks);
         var servedFrom = args.Get("served", "") is { Length: > 0 } file ? file : null;
         var servedModel = servedFrom is null ? null : ReadServed(servedFrom);
-        var alterParts = new[] { "alter", "stage2-ablations", "bottleneck", "layers", "experts" };
-        if (new[] { "single-ft", "multi-ft" }.Concat(alterParts).Any(parts.Contains))
+        if (new[] { "single-ft", "multi-ft" }.Concat(AlterSystems.Parts).Any(parts.Contains))
         {
             using var pretrained = PretrainedCheckpoint.Load(args.Get("base-model", ""));
             var training = new FineTuning(pretrained, options, Log);
@@ -74,10 +73,11 @@ internal static class SuiteCommand
                 Add(training.PlainFineTuning("single-ft", splits, perTask: true));
             if (parts.Contains("multi-ft"))
                 Add(training.PlainFineTuning("multi-ft", splits, perTask: false));
-            if (alterParts.Any(parts.Contains))
+            if (AlterSystems.Parts.Any(parts.Contains))
             {
+                // A saved stage 1 (~110 MB) is read only when a stage-2 ablation will start from it instead of training one.
                 var stage1File = args.Get("stage1", "");
-                var savedStage1 = stage1File.Length > 0 ? models.LoadStage1(stage1File) : null;
+                var savedStage1 = stage1File.Length > 0 && parts.Contains("stage2-ablations") && !parts.Contains("alter") ? models.LoadStage1(stage1File) : null;
                 if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, savedStage1, models, Add) is { } trained)
                     (servedModel, servedFrom) = (trained, null);
             }

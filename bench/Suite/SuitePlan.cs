@@ -22,7 +22,7 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     /// <summary>Names standing for several parts.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Groups = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
-        ["ablations"] = new[] { "stage2-ablations", "bottleneck", "layers", "experts" },
+        ["ablations"] = AlterSystems.Parts.Where(p => p != AlterSystems.DefaultName).ToArray(),
     };
 
     public static SuitePlan From(BenchArgs args)
