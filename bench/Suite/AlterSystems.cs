@@ -32,12 +32,12 @@ internal static class AlterSystems
     /// <summary>
     /// Runs the ALTER parts chosen in <paramref name="parts"/> (`alter`, `stage2-ablations`, `bottleneck`, `layers`,
     /// `experts`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 is trained here
-    /// unless <paramref name="savedStage1"/> (written by an earlier `alter` part) is given and `alter` is not asked for;
-    /// when trained, it is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model
+    /// unless <paramref name="stage1File"/> (written by an earlier `alter` part) is given and `alter` is not asked for
+    /// (the file, ~110 MB, is read only then); when trained, it is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model
     /// (which the scoring part serves). Returns that stages 1+2 model, or null when this run did not train it.
     /// </summary>
     public static byte[]? Run(FineTuning training, IReadOnlyList<TaskSplits> splits, IReadOnlySet<string> parts, int layerCount,
-        SavedStage1? savedStage1, PartModels store, Action<SystemRun> add)
+        string? stage1File, PartModels store, Action<SystemRun> add)
     {
         var stage2Variants = new List<(string Name, string Description, AlterTrainingOptions Options)>();
         if (parts.Contains("alter"))
@@ -51,8 +51,9 @@ internal static class AlterSystems
         if (stage2Variants.Count > 0)
         {
             var defaults = new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", new MtaOptions());
-            var stage1 = parts.Contains("alter") || savedStage1 is null ? TrainStage1(training, splits, defaults, add) : savedStage1;
-            if (!ReferenceEquals(stage1, savedStage1))
+            var trainStage1 = parts.Contains("alter") || stage1File is null;
+            var stage1 = trainStage1 ? TrainStage1(training, splits, defaults, add) : store.LoadStage1(stage1File!);
+            if (trainStage1)
                 store.Save(stage1);
             // The default variant comes first when `alter` runs: keep its model to serve and save it for later parts.
             product = RunStage2(training, splits, defaults.Mta, stage1, stage2Variants, keepFirst: parts.Contains("alter"), add);

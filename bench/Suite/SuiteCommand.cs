@@ -75,10 +75,8 @@ internal static class SuiteCommand
                 Add(training.PlainFineTuning("multi-ft", splits, perTask: false));
             if (AlterSystems.Parts.Any(parts.Contains))
             {
-                // A saved stage 1 (~110 MB) is read only when a stage-2 ablation will start from it instead of training one.
-                var stage1File = args.Get("stage1", "");
-                var savedStage1 = stage1File.Length > 0 && parts.Contains("stage2-ablations") && !parts.Contains("alter") ? models.LoadStage1(stage1File) : null;
-                if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, savedStage1, models, Add) is { } trained)
+                var stage1File = args.Get("stage1", "") is { Length: > 0 } saved ? saved : null;
+                if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, stage1File, models, Add) is { } trained)
                     (servedModel, servedFrom) = (trained, null);
             }
         }
