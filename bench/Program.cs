@@ -33,6 +33,7 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      systems: " + string.Join(",", Microsoft.ML.Alter.Bench.Suite.SuitePlan.AllParts) + " (default all; ablations = stage2-ablations,bottleneck,layers,experts)");
     Console.Error.WriteLine("      parts of a split run: [--stage1 DIR/alter-s1.alter] (stage2-ablations from an earlier alter part's stage 1)");
     Console.Error.WriteLine("            [--served DIR/alter.alter] (scoring serves the model an earlier alter part trained)");
+    Console.Error.WriteLine("            [--ablations-stage1-only] (bottleneck, layers, experts: stage 1 only, no stage 2 rows)");
     Console.Error.WriteLine("      caps: [--max-train N] [--max-dev N] [--max-test N] [--epochs1 N] [--epochs2 N] [--scoring-rows N] [--scoring-repeat N]");
     Console.Error.WriteLine("            [--memory-rows N] [--mode-name NAME] [--threads N]");
     Console.Error.WriteLine("   or: dotnet run -c Release --project bench -- <command> [--data DIR] [...]");

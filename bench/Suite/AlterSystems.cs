@@ -34,10 +34,13 @@ internal static class AlterSystems
     /// `experts`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 is trained here
     /// unless <paramref name="stage1File"/> (written by an earlier `alter` part) is given and `alter` is not asked for
     /// (the file, ~110 MB, is read only then); when trained, it is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model
-    /// (which the scoring part serves). Returns that stages 1+2 model, or null when this run did not train it.
+    /// (which the scoring part serves). With <paramref name="ablationsStage1Only"/> the ablations that need their own
+    /// stage 1 (`bottleneck`, `layers`, `experts`) stop there: their structure is compared with the default's stage 1,
+    /// and a small machine saves the ~20 min each stage 2 takes on full data. Returns that stages 1+2 model, or null
+    /// when this run did not train it.
     /// </summary>
     public static byte[]? Run(FineTuning training, IReadOnlyList<TaskSplits> splits, IReadOnlySet<string> parts, int layerCount,
-        string? stage1File, PartModels store, Action<SystemRun> add)
+        string? stage1File, bool ablationsStage1Only, PartModels store, Action<SystemRun> add)
     {
         var stage2Variants = new List<(string Name, string Description, AlterTrainingOptions Options)>();
         if (parts.Contains("alter"))
@@ -64,7 +67,9 @@ internal static class AlterSystems
             if (parts.Contains(part))
             {
                 var stage1 = TrainStage1(training, splits, variant with { Name = variant.Name + "-s1" }, add);
-                RunStage2(training, splits, variant.Mta, stage1, new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) }, keepFirst: false, add);
+                if (!ablationsStage1Only)
+                    RunStage2(training, splits, variant.Mta, stage1, new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) },
+                        keepFirst: false, add);
             }
         return product;
     }

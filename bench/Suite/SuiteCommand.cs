@@ -76,7 +76,7 @@ internal static class SuiteCommand
             if (AlterSystems.Parts.Any(parts.Contains))
             {
                 var stage1File = args.Get("stage1", "") is { Length: > 0 } saved ? saved : null;
-                if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, stage1File, models, Add) is { } trained)
+                if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, stage1File, args.Flag("ablations-stage1-only"), models, Add) is { } trained)
                     (servedModel, servedFrom) = (trained, null);
             }
         }
