@@ -43,7 +43,7 @@ internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data,
 
     /// <summary>What this run measured: its systems, and the peak, scoring and scaling sections it filled.</summary>
     public IReadOnlyList<string> Measured()
-        => (PeakGflops is null ? Array.Empty<string>() : new[] { "peak" })
+        => (PeakGflops is null ? Array.Empty<string>() : new[] { $"peak ({PeakGflops:F1} GFLOP/s)" })
             .Concat(Systems.Select(s => s.Name))
             .Concat(Scoring is null ? Array.Empty<string>() : new[] { "scoring" })
             .Concat(Scaling is null ? Array.Empty<string>() : new[] { "scaling" })
