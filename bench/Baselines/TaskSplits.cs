@@ -29,7 +29,7 @@ internal sealed record TaskSplits(string Task, bool IsPair, List<LabeledExample>
 
     private static TaskSplits Load(string root, string task, int? maxTrain, int? maxDev, int? maxTest)
     {
-        List<LabeledExample> Split(string split) => TaskFolder.ReadFile(Path.Combine(root, task, split + ".tsv"), task);
+        List<LabeledExample> Split(string split) => TaskFolder.ReadFile(Path.Combine(root, task, split + ".tsv"), task, Console.Error.WriteLine);
         var train = Split("train");
         var dev = Split("dev");
         var test = Split("test");

@@ -16,7 +16,11 @@ namespace Microsoft.ML.Alter.Checkpoints;
 /// </summary>
 public static class AlterModelStore
 {
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// 2: digests of the configuration and vocabulary beside the weights' (a changed vocab.txt loaded silently with other
+    /// scores). Format 1 (weights digest only) is still read.
+    /// </summary>
+    public const int FormatVersion = 2;
     private const string ConfigEntry = "alter.json";
     private const string VocabularyEntry = "vocab.txt";
     private const string WeightsEntry = "model.safetensors";
@@ -24,20 +28,25 @@ public static class AlterModelStore
     public static void Save(AlterModel model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
+        model.ThrowIfDisposed();
         using var weights = new MemoryStream();
         // The state dict's tensors are the live parameters; Safetensors copies their bytes out.
         Safetensors.SaveStateDict(weights, model.state_dict(), leaveOpen: true);
         var weightBytes = weights.ToArray();
+        var vocabularyBytes = Encoding.UTF8.GetBytes(model.Vocabulary);
+        var config = JsonNode.Parse(model.Config.ToJson())!;
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        // A digest of every part: a damaged or edited entry would otherwise load as a model that scores differently.
         var header = new JsonObject
         {
             ["format"] = FormatVersion,
-            // A digest of the weights: a damaged stored (uncompressed) entry would otherwise load as wrong numbers.
-            ["weights_sha256"] = Convert.ToHexString(SHA256.HashData(weightBytes)),
-            ["model"] = JsonNode.Parse(model.Config.ToJson()),
+            ["weights_sha256"] = Digest(weightBytes),
+            ["vocab_sha256"] = Digest(vocabularyBytes),
+            ["model_sha256"] = Digest(ConfigBytes(config)),
+            ["model"] = config,
         };
         Write(zip, ConfigEntry, Encoding.UTF8.GetBytes(header.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
-        Write(zip, VocabularyEntry, Encoding.UTF8.GetBytes(model.Vocabulary));
+        Write(zip, VocabularyEntry, vocabularyBytes);
         Write(zip, WeightsEntry, weightBytes, CompressionLevel.NoCompression);
     }
 
@@ -73,16 +82,28 @@ public static class AlterModelStore
         }
         using (zip)
         {
-            var header = JsonNode.Parse(ReadText(zip, ConfigEntry, source)) as JsonObject
+            JsonObject header;
+            try
+            {
+                header = JsonNode.Parse(ReadText(zip, ConfigEntry, source)) as JsonObject
                          ?? throw new InvalidDataException($"{source}: {ConfigEntry} is not a JSON object.");
-            var format = header["format"]?.GetValue<int>() ?? 0;
-            if (format != FormatVersion)
-                throw new InvalidDataException($"{source} has ALTER model format {format}; this version of Microsoft.ML.Alter reads format {FormatVersion}.");
-            var config = AlterModelConfig.FromJson(header["model"]?.ToJsonString() ?? "", source);
-            var vocabulary = ReadText(zip, VocabularyEntry, source);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new InvalidDataException($"{source}: {ConfigEntry} is not valid JSON: {e.Message}", e);
+            }
+            var format = ReadFormat(header, source);
+            var configNode = header["model"] ?? throw new InvalidDataException($"{source}: {ConfigEntry} has no model configuration.");
+            var vocabularyBytes = ReadBytes(zip, VocabularyEntry, source);
             var weightBytes = ReadBytes(zip, WeightsEntry, source);
-            if (!string.Equals(header["weights_sha256"]?.GetValue<string>(), Convert.ToHexString(SHA256.HashData(weightBytes)), StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{source}: {WeightsEntry} does not match the digest saved with it: the model is damaged.");
+            CheckDigest(header, "weights_sha256", weightBytes, WeightsEntry, source);
+            if (format >= 2)
+            {
+                CheckDigest(header, "vocab_sha256", vocabularyBytes, VocabularyEntry, source);
+                CheckDigest(header, "model_sha256", ConfigBytes(configNode), $"the model configuration in {ConfigEntry}", source);
+            }
+            var config = AlterModelConfig.FromJson(configNode.ToJsonString(), source);
+            var vocabulary = Encoding.UTF8.GetString(vocabularyBytes);
             var model = new AlterModel(config, vocabulary);
             try
             {
@@ -123,6 +144,43 @@ public static class AlterModelStore
     {
         using var file = File.OpenRead(path);
         return Load(file, path);
+    }
+
+    private static int ReadFormat(JsonObject header, string source)
+    {
+        int format;
+        try
+        {
+            format = header["format"]?.GetValue<int>() ?? 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{source}: the format in {ConfigEntry} is not a number.", e);
+        }
+        if (format is < 1 or > FormatVersion)
+            throw new InvalidDataException($"{source} has ALTER model format {format}; this version of Microsoft.ML.Alter reads formats 1 to {FormatVersion}.");
+        return format;
+    }
+
+    private static string Digest(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
+    // The configuration is digested as compact JSON re-written from the parsed node, so the digest does not depend on the
+    // indentation of alter.json; any change of a value changes it.
+    private static byte[] ConfigBytes(JsonNode config) => Encoding.UTF8.GetBytes(config.ToJsonString());
+
+    private static void CheckDigest(JsonObject header, string key, byte[] bytes, string what, string source)
+    {
+        string? saved;
+        try
+        {
+            saved = header[key]?.GetValue<string>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{source}: the {key} digest in {ConfigEntry} is not a string.", e);
+        }
+        if (!string.Equals(saved, Digest(bytes), StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{source}: {what} does not match the digest saved with it: the model is damaged.");
     }
 
     private static void Write(ZipArchive zip, string name, byte[] bytes, CompressionLevel level = CompressionLevel.Optimal)

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.ML.Alter.Text;
 
 namespace Microsoft.ML.Alter.Data;
 
@@ -27,16 +28,21 @@ public static class TaskFolder
     }
 
     /// <summary>One split ("train", "dev" or "test") of the given tasks (all tasks when null), task by task.</summary>
-    public static List<LabeledExample> Read(string root, string split, IEnumerable<string>? tasks = null)
+    /// <param name="skipped">Told, once per file that had any, which rows were skipped for having no usable text.</param>
+    public static List<LabeledExample> Read(string root, string split, IEnumerable<string>? tasks = null, Action<string>? skipped = null)
     {
         var result = new List<LabeledExample>();
         foreach (var task in tasks ?? Tasks(root))
-            result.AddRange(ReadFile(Path.Combine(root, task, split + ".tsv"), task));
+            result.AddRange(ReadFile(Path.Combine(root, task, split + ".tsv"), task, skipped));
         return result;
     }
 
-    /// <summary>Reads one TSV file of a task; errors name the file and line.</summary>
-    public static List<LabeledExample> ReadFile(string path, string task)
+    /// <summary>
+    /// Reads one TSV file of a task; errors name the file and line. Rows whose text is empty or only whitespace, control or
+    /// zero-width characters are skipped (public data has a few: 4 of 3,775 rows in one review set), reported to
+    /// <paramref name="skipped"/> with their line numbers.
+    /// </summary>
+    public static List<LabeledExample> ReadFile(string path, string task, Action<string>? skipped = null)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"Task '{task}' has no file {path}.", path);
@@ -51,6 +57,7 @@ public static class TaskFolder
         };
         var rows = new List<LabeledExample>();
         var lineNumber = 1;
+        var skippedLines = new List<int>();
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -62,8 +69,15 @@ public static class TaskFolder
                 throw new InvalidDataException($"{path}: line {lineNumber} has {fields.Length} fields, the header has {header.Length}.");
             if (fields[0].Length == 0)
                 throw new InvalidDataException($"{path}: line {lineNumber} has an empty label.");
+            if (!RowText.IsUsable(fields[1]))
+            {
+                skippedLines.Add(lineNumber);
+                continue;
+            }
             rows.Add(new LabeledExample(task, fields[1], pair ? fields[2] : null, fields[0]));
         }
+        if (skippedLines.Count > 0)
+            skipped?.Invoke($"{path}: skipped {skippedLines.Count} rows with no usable text (lines {string.Join(", ", skippedLines.Take(20))}{(skippedLines.Count > 20 ? ", ..." : "")}).");
         return rows;
     }
 }

@@ -22,6 +22,7 @@ public static class AlterPredictor
     /// <param name="batchScored">Told the row indices of every batch the network ran (the ML.NET scorer counts batches and padding with it).</param>
     internal static RowPrediction[] Predict(AlterModel model, EncodedRows rows, int batchSize, CancellationToken cancellation, Action<int[]>? batchScored)
     {
+        model.ThrowIfDisposed();
         var result = new RowPrediction[rows.Count];
         var device = model.parameters().First().device;
         InferenceLoop.Run(model, rows.Inputs.Select(i => i.Length).ToList(), batchSize, cancellation, indices =>

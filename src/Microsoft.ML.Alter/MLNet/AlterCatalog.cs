@@ -57,6 +57,7 @@ public static class AlterCatalog
             ScoreColumnName = columns.Score,
             ScoringBatchSize = columns.BatchSize,
             UnknownTask = columns.UnknownTask,
+            BadRows = columns.BadRows,
             Stage2Epochs = epochs,
             ValidationSet = validationSet,
         };

@@ -46,7 +46,7 @@ public sealed partial class AlterEstimator
         /// <summary>What each task adapter (expert) is: a copy of the layer's feed-forward block, or a small bottleneck adapter.</summary>
         public ExpertKind ExpertKind = ExpertKind.FeedForwardCopy;
 
-        /// <summary>Experts per mixture; null: number of tasks + 1.</summary>
+        /// <summary>Experts per mixture; null: number of tasks + 1, at most 8 (more tasks share experts through the selector).</summary>
         public int? ExpertCount;
 
         /// <summary>Encoder layers (0-based) that get a mixture of task adapters; null: the top <see cref="MtaLayerCount"/> layers.</summary>
@@ -73,12 +73,18 @@ public sealed partial class AlterEstimator
         /// <summary>Dropout before each task head.</summary>
         public double HeadDropout = 0.1;
 
-        /// <summary>Tokens kept per row ([CLS] and [SEP] included); longer texts are truncated.</summary>
+        /// <summary>
+        /// Tokens kept per row ([CLS] and [SEP] included); longer texts are truncated. Above the encoder's position
+        /// embeddings (512 for MiniLM) it is clamped to them, with a warning.
+        /// </summary>
         public int MaxLength = BertTextTokenizer.DefaultMaxLength;
 
         // ---- training ----
 
-        /// <summary>Stage 1 (encoder, experts, selectors, heads): passes over the training rows.</summary>
+        /// <summary>
+        /// Stage 1 (encoder, experts, selectors, heads): passes over the training rows. At least 1 for an estimator that runs
+        /// stage 1 (an untrained model is never returned silently).
+        /// </summary>
         public int Stage1Epochs = 3;
 
         /// <summary>Stage 1 peak learning rate of the pretrained-derived weights.</summary>
@@ -87,7 +93,10 @@ public sealed partial class AlterEstimator
         /// <summary>Stage 1 peak learning rate of the heads and selector logits.</summary>
         public double Stage1HeadLearningRate = 1e-3;
 
-        /// <summary>Stage 2 (shared experts and gate; heads too when <see cref="TrainHeadsInStage2"/>): passes over the rows.</summary>
+        /// <summary>
+        /// Stage 2 (shared experts and gate; heads too when <see cref="TrainHeadsInStage2"/>): passes over the rows. At least 1
+        /// for an estimator that runs stage 2.
+        /// </summary>
         public int Stage2Epochs = 1;
 
         /// <summary>Stage 2 peak learning rate of the shared experts.</summary>
@@ -137,8 +146,15 @@ public sealed partial class AlterEstimator
         /// <summary>Rows scored together by <c>Transform</c> (and validation); <c>PredictionEngine</c> scores one row at a time.</summary>
         public int ScoringBatchSize = 32;
 
-        /// <summary>What scoring does with a task the model never saw.</summary>
-        public UnknownTaskHandling UnknownTask = UnknownTaskHandling.Throw;
+        /// <summary>What scoring does with a task the model never saw (default: a missing prediction, counted in a warning).</summary>
+        public UnknownTaskHandling UnknownTask = UnknownTaskHandling.MissingPrediction;
+
+        /// <summary>
+        /// Rows with an empty task, no usable text (empty, or only whitespace, control or zero-width characters) or, in
+        /// training, a missing label: skipped in training and scored as missing, counted in one channel warning (default), or
+        /// an exception at the first one.
+        /// </summary>
+        public BadRowHandling BadRows = BadRowHandling.Skip;
 
         internal MtaOptions ToMtaOptions() => new()
         {
@@ -177,12 +193,29 @@ public sealed partial class AlterEstimator
                          (nameof(ScoreColumnName), ScoreColumnName) })
                 if (string.IsNullOrWhiteSpace(value))
                     throw new ArgumentException($"{name} must name a column.", name);
+            if (string.Equals(PredictedLabelColumnName, ScoreColumnName, StringComparison.Ordinal))
+                throw new ArgumentException($"{nameof(PredictedLabelColumnName)} and {nameof(ScoreColumnName)} must differ.", nameof(ScoreColumnName));
+            if (BaseModel is not null && string.IsNullOrWhiteSpace(BaseModel))
+                throw new ArgumentException(
+                    $"{nameof(BaseModel)} is empty: give null for the embedded all-MiniLM-L6-v2, or a Hugging Face checkpoint folder.", nameof(BaseModel));
             if (Sentence2ColumnName is not null && string.IsNullOrWhiteSpace(Sentence2ColumnName))
                 throw new ArgumentException($"{nameof(Sentence2ColumnName)} must be null or name a column.", nameof(Sentence2ColumnName));
             if (MaxLength < 3)
                 throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "At least 3 tokens are needed ([CLS], one token, [SEP]).");
             if (ScoringBatchSize <= 0)
                 throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, "The scoring batch size must be positive.");
+            if (LogEverySteps <= 0)
+                throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "Must be positive.");
+            if (Stage1Epochs < 0)
+                throw new ArgumentOutOfRangeException(nameof(Stage1Epochs), Stage1Epochs, "Epochs cannot be negative.");
+            if (Stage2Epochs < 0)
+                throw new ArgumentOutOfRangeException(nameof(Stage2Epochs), Stage2Epochs, "Epochs cannot be negative.");
+            if (ExpertCount is < 1)
+                throw new ArgumentOutOfRangeException(nameof(ExpertCount), ExpertCount, "A mixture needs at least one expert (null: the default).");
+            if (MtaLayerCount < 0)
+                throw new ArgumentOutOfRangeException(nameof(MtaLayerCount), MtaLayerCount, "The number of MTA layers cannot be negative.");
+            if (!Enum.IsDefined(UnknownTask) || !Enum.IsDefined(BadRows) || !Enum.IsDefined(ExpertKind) || !Enum.IsDefined(Pooling))
+                throw new ArgumentOutOfRangeException(nameof(Options), "An enum option holds a value outside its type.");
             ToMtaOptions().Validate();
             ToTrainingOptions(0).Validate();
         }

@@ -28,6 +28,12 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(AlterEstimator));
         _host.CheckValue(options, nameof(options));
         options.Validate();
+        // An estimator that returned an untrained model without a word would be worse than one that refuses.
+        if (stage1 && options.Stage1Epochs == 0)
+            throw _host.ExceptParam(nameof(Options.Stage1Epochs), "This estimator runs stage 1, which needs at least one epoch.");
+        if (stage2 && options.Stage2Epochs == 0)
+            throw _host.ExceptParam(nameof(Options.Stage2Epochs),
+                "This estimator runs stage 2, which needs at least one epoch (for stage 1 alone, use Trainers.AlterStage1).");
         if (start is not null && start.Stage != 1)
             throw _host.ExceptParam(nameof(start), "Stage 2 continues from a stage-1 model; this one has already been through stage 2.");
         _options = options.Clone();
@@ -41,10 +47,11 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
     {
         _host.CheckValue(input, nameof(input));
         using var channel = _host.Start("Training ALTER");
-        var train = TrainingRows.Read(_host, input, _options, "training", out var labelNames);
+        var train = TrainingRows.Read(_host, channel, input, _options, "training", out var labelNames);
+        TrainingRows.WarnNearDuplicateTasks(channel, train);
         List<LabeledExample>? validation = null;
         if (_options.ValidationSet is { } validationSet)
-            validation = TrainingRows.Read(_host, validationSet, _options, "validation", out _, allowTextLabel: true);
+            validation = TrainingRows.Read(_host, channel, validationSet, _options, "validation", out _, allowTextLabel: true);
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 42;
         var device = DeviceSelection.Resolve(_host);
         var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), new ChannelProgress(_host, channel, _options.LogEverySteps));
@@ -77,7 +84,12 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         var tasks = TaskSpecs.FromExamples(train);
         using var pretrained = PretrainedCheckpoint.Load(_options.BaseModel);
         channel.Info($"Base model: {pretrained.Source}; tasks: {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Labels.Count} labels)"))}.");
-        return AlterModel.Create(pretrained, tasks, _options.ToMtaOptions(), _options.MaxLength, seed);
+        var positions = pretrained.Config.MaxPositionEmbeddings;
+        if (_options.MaxLength > positions)
+            channel.Warning($"{nameof(Options.MaxLength)} = {_options.MaxLength} is more than the encoder's {positions} positions: rows keep at most {positions} tokens.");
+        var model = AlterModel.Create(pretrained, tasks, _options.ToMtaOptions(), _options.MaxLength, seed);
+        MemoryWarning.Check(channel, model);
+        return model;
     }
 
     /// <summary>A deep copy through the core's own serialisation, so stage 2 never changes the stage-1 transformer's model.</summary>

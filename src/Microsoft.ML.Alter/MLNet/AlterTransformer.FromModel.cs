@@ -29,11 +29,12 @@ public sealed partial class AlterTransformer
     /// </param>
     /// <param name="scoringBatchSize">Rows <c>Transform</c> scores per network call.</param>
     /// <param name="unknownTask">What scoring does with a row whose task the model does not serve.</param>
+    /// <param name="badRows">What scoring does with a row with an empty task or no usable text.</param>
     /// <exception cref="ArgumentException">A column name is empty, or <paramref name="labels"/> repeats a label or misses one of a task's.</exception>
     public static AlterTransformer FromModel(IHostEnvironment env, AlterModel model, string taskColumnName = "Task",
         string sentence1ColumnName = "Sentence1", string? sentence2ColumnName = null, IReadOnlyList<string>? labels = null,
         string predictedLabelColumnName = "PredictedLabel", string scoreColumnName = "Score", int scoringBatchSize = 32,
-        UnknownTaskHandling unknownTask = UnknownTaskHandling.Throw)
+        UnknownTaskHandling unknownTask = UnknownTaskHandling.MissingPrediction, BadRowHandling badRows = BadRowHandling.Skip)
     {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(model, nameof(model));
@@ -47,6 +48,9 @@ public sealed partial class AlterTransformer
             throw env.ExceptParam(nameof(scoringBatchSize), "The scoring batch size must be positive.");
         if (!Enum.IsDefined(unknownTask))
             throw env.ExceptParam(nameof(unknownTask), $"{unknownTask} is not an {nameof(UnknownTaskHandling)} value.");
+        if (!Enum.IsDefined(badRows))
+            throw env.ExceptParam(nameof(badRows), $"{badRows} is not a {nameof(BadRowHandling)} value.");
+        model.ThrowIfDisposed();
 
         var union = labels?.ToList() ?? model.Tasks.SelectMany(t => t.Labels).Distinct(StringComparer.Ordinal).ToList();
         LabelSet labelSet;
@@ -60,7 +64,7 @@ public sealed partial class AlterTransformer
             throw env.ExceptParam(nameof(labels), e.Message);
         }
         var columns = new ScoringColumns(taskColumnName, sentence1ColumnName, sentence2ColumnName, predictedLabelColumnName,
-            scoreColumnName, scoringBatchSize, unknownTask);
+            scoreColumnName, scoringBatchSize, unknownTask, badRows);
         return new AlterTransformer(env, model, labelSet, columns);
     }
 }

@@ -29,8 +29,8 @@ public sealed partial class AlterTransformer
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "ALTERMTA",
-        verWrittenCur: 0x00010001, // initial: columns, scoring settings, label names, AlterModelStore stream
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002, // bad-row handling after the unknown-task handling
+        verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(AlterTransformer).Assembly.FullName);
@@ -38,12 +38,13 @@ public sealed partial class AlterTransformer
     protected override void SaveModel(ModelSaveContext ctx)
     {
         Host.CheckValue(ctx, nameof(ctx));
+        ThrowIfDisposed();
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
 
         // *** Binary format ***
         // string ids: task, sentence1, sentence2 (or null), predicted label, score column names
-        // int: scoring batch size; int: unknown-task handling
+        // int: scoring batch size; int: unknown-task handling; int: bad-row handling (since 0x00010002)
         // int: label count; then each label name (BinaryWriter string), in key order
         // binary stream "AlterModel": AlterModelStore's zip (config with tasks and label sets, vocabulary, weights + digest)
         ctx.SaveNonEmptyString(_columns.Task);
@@ -53,13 +54,17 @@ public sealed partial class AlterTransformer
         ctx.SaveNonEmptyString(_columns.Score);
         ctx.Writer.Write(_columns.BatchSize);
         ctx.Writer.Write((int)_columns.UnknownTask);
+        ctx.Writer.Write((int)_columns.BadRows);
         ctx.Writer.Write(_labels.Count);
         foreach (var name in _labels.Names)
             ctx.Writer.Write(name);
         // Serialised to memory first: a failure here leaves the ML.NET writer's entry untouched.
         using var blob = new MemoryStream();
         lock (_model)
+        {
+            ThrowIfDisposed();
             AlterModelStore.Save(_model, blob);
+        }
         ctx.SaveBinaryStream(ModelStreamName, w => w.Write(blob.GetBuffer(), 0, (int)blob.Length));
     }
 
@@ -81,13 +86,15 @@ public sealed partial class AlterTransformer
             var score = ctx.LoadNonEmptyString();
             var batchSize = ctx.Reader.ReadInt32();
             var unknown = (UnknownTaskHandling)ctx.Reader.ReadInt32();
-            env.CheckDecode(batchSize > 0 && Enum.IsDefined(unknown));
+            // Models saved before the bad-row policy threw on bad rows: they keep doing so.
+            var badRows = ctx.Header.ModelVerWritten >= 0x00010002 ? (BadRowHandling)ctx.Reader.ReadInt32() : BadRowHandling.Throw;
+            env.CheckDecode(batchSize > 0 && Enum.IsDefined(unknown) && Enum.IsDefined(badRows));
             var count = ctx.Reader.ReadInt32();
             env.CheckDecode(count > 0);
             labelNames = new string[count];
             for (var i = 0; i < count; i++)
                 labelNames[i] = ctx.Reader.ReadString();
-            columns = new ScoringColumns(task, text1, text2, predicted, score, batchSize, unknown);
+            columns = new ScoringColumns(task, text1, text2, predicted, score, batchSize, unknown, badRows);
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or IOException)
         {

@@ -33,7 +33,7 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     }
 
     /// <summary>The underlying TorchSharp model (the core's type): read it, do not change it while the transformer is in use.</summary>
-    public AlterModel Model => _model;
+    public AlterModel Model => Live;
 
     /// <summary>
     /// <see cref="Transform"/> reads this many scoring batches ahead and sorts those rows by length before batching them,
@@ -42,30 +42,37 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     public const int ScoringLookAheadBatches = 8;
 
     /// <summary>1 after stage 1 only; 2 once stage 2's shared experts and gate are in place.</summary>
-    public int Stage => _model.Config.SharedExpertCount > 0 ? 2 : 1;
+    public int Stage => Live.Config.SharedExpertCount > 0 ? 2 : 1;
 
     /// <summary>The tasks this model serves, in head order.</summary>
-    public IReadOnlyList<string> TaskNames => _model.Tasks.Select(t => t.Name).ToList();
+    public IReadOnlyList<string> TaskNames => Live.Tasks.Select(t => t.Name).ToList();
 
     /// <summary>Each task's own labels (its head's outputs, in order).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> LabelsByTask => _model.Tasks.ToDictionary(t => t.Name, t => t.Labels);
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> LabelsByTask => Live.Tasks.ToDictionary(t => t.Name, t => t.Labels);
 
     /// <summary>All labels in output key order: <c>PredictedLabel</c> key k and <c>Score</c> slot k - 1 are <c>Labels[k - 1]</c>.</summary>
-    public IReadOnlyList<string> Labels => _labels.Names;
+    public IReadOnlyList<string> Labels
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _labels.Names;
+        }
+    }
 
     /// <summary>Encoder layers (0-based) that hold a mixture of task adapters, in the order of <see cref="ExpertWeights()"/>.</summary>
-    public IReadOnlyList<int> MtaLayers => _model.Config.MtaLayers;
+    public IReadOnlyList<int> MtaLayers => Live.Config.MtaLayers;
 
     /// <summary>
     /// The task-weight selector's expert weights: <c>[MTA layer][task][expert]</c>, each task's weights summing to 1 (task order as
     /// <see cref="TaskNames"/>, layer order as <see cref="MtaLayers"/>).
     /// </summary>
-    public double[][][] ExpertWeights() => _model.ExpertWeights();
+    public double[][][] ExpertWeights() => Live.ExpertWeights();
 
     /// <summary>The expert weights of one task: <c>[MTA layer][expert]</c>.</summary>
     public double[][] ExpertWeights(string task)
     {
-        var index = _model.TaskIndex(task);
+        var index = Live.TaskIndex(task);
         return _model.ExpertWeights().Select(layer => layer[index]).ToArray();
     }
 
@@ -73,14 +80,16 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     /// The same trained model with other scoring settings, without retraining: how unknown tasks are handled and how many
     /// rows <see cref="Transform"/> scores per network call. Both transformers share the model (disposing one disposes it).
     /// </summary>
-    public AlterTransformer WithScoringOptions(UnknownTaskHandling? unknownTask = null, int? scoringBatchSize = null)
+    public AlterTransformer WithScoringOptions(UnknownTaskHandling? unknownTask = null, int? scoringBatchSize = null, BadRowHandling? badRows = null)
     {
+        ThrowIfDisposed();
         if (scoringBatchSize is <= 0)
             throw Host.ExceptParam(nameof(scoringBatchSize), "The scoring batch size must be positive.");
         return new AlterTransformer(Host, _model, _labels, _columns with
         {
             UnknownTask = unknownTask ?? _columns.UnknownTask,
             BatchSize = scoringBatchSize ?? _columns.BatchSize,
+            BadRows = badRows ?? _columns.BadRows,
         });
     }
 
@@ -106,6 +115,7 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     /// <summary>Indices of the task and text columns in <paramref name="schema"/>, checked.</summary>
     internal int[] ScoringInputs(DataViewSchema schema)
     {
+        ThrowIfDisposed();
         var inputs = new List<int>
         {
             SchemaChecks.RequireText(Host, schema, "task", _columns.Task),
@@ -149,6 +159,26 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
         static ValueGetter<ReadOnlyMemory<char>> Text(string text) => (ref ReadOnlyMemory<char> value) => value = text.AsMemory();
     }
 
-    /// <summary>Releases the model's native tensors. The transformer cannot score afterwards.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>
+    /// Releases the model's native tensors. A batch being scored on another thread finishes first (scoring holds the model's
+    /// lock); afterwards every use of this transformer, of transformers sharing its model, and of cursors still open over its
+    /// output throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_model)
+            _model.Dispose();
+    }
+
+    /// <summary>The model, or <see cref="ObjectDisposedException"/> naming this transformer once it is disposed.</summary>
+    private AlterModel Live
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _model;
+        }
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_model.IsDisposed, this);
 }

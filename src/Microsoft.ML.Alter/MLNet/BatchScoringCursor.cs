@@ -26,18 +26,25 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     private long _position = -1;
     private bool _inputDone;
 
-    public BatchScoringCursor(IHost host, BatchScoringDataView view, DataViewRowCursor input, bool[] active)
+    /// <summary>Most rows read ahead, whatever the scoring batch size.</summary>
+    private const int MaxWindow = 1 << 16;
+
+    private readonly MissingPredictions _missing = new();
+
+    /// <param name="scoring">Whether an output column is active (otherwise rows pass through unscored).</param>
+    public BatchScoringCursor(IHost host, BatchScoringDataView view, DataViewRowCursor input, bool[] active, bool scoring)
     {
         _host = host;
         _view = view;
         _input = input;
         _active = active;
         var inputCount = view.InputColumnCount;
-        _scoring = active[inputCount] || active[inputCount + 1];
+        _scoring = scoring;
         // Without outputs there is nothing to batch: rows pass through one at a time. With outputs the window holds several
         // batches, so sorting it by length lets each batch pad to a length close to its rows' own (consecutive rows of
         // mixed lengths padded together computed about twice the real tokens on sst2).
-        _capacity = _scoring ? view.Owner.Columns.BatchSize * AlterTransformer.ScoringLookAheadBatches : 1;
+        // Bounded, so that a huge ScoringBatchSize neither overflows the product nor allocates its arrays up front.
+        _capacity = _scoring ? (int)Math.Min((long)view.Owner.Columns.BatchSize * AlterTransformer.ScoringLookAheadBatches, MaxWindow) : 1;
         _caches = new ColumnCache?[inputCount];
         foreach (var column in input.Schema)
             if (input.IsColumnActive(column))
@@ -100,7 +107,7 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
         for (var i = 0; i < _count; i++)
             _rows[i] = new ScoringRow(first + i, Text(inputs[0], i), Text(inputs[1], i), inputs.Length > 2 ? Text(inputs[2], i) : null);
         var rows = _count == _capacity ? _rows : _rows.AsSpan(0, _count).ToArray();
-        _view.Owner.Scorer.Score(rows, _predicted, _scores, _view.Owner.Columns.BatchSize);
+        _view.Owner.Scorer.Score(rows, _predicted, _scores, Math.Min(_view.Owner.Columns.BatchSize, _capacity), _missing);
     }
 
     private string Text(int column, int slot) => ((ColumnCache<ReadOnlyMemory<char>>)_caches[column]!).Values[slot].ToString();
@@ -109,11 +116,11 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     {
         if (!_active[column.Index])
             throw _host.Except($"Column '{column.Name}' was not requested from this cursor.");
-        var inputCount = _view.InputColumnCount;
+        var source = _view.SourceOf[column.Index];
         Delegate getter;
-        if (column.Index < inputCount)
-            getter = _caches[column.Index]!.MakeGetter(() => _slot);
-        else if (column.Index == inputCount)
+        if (source >= 0)
+            getter = _caches[source]!.MakeGetter(() => _slot);
+        else if (source == BatchScoringDataView.PredictedOutput)
             getter = (ValueGetter<uint>)((ref uint value) => value = _predicted[CurrentSlot()]);
         else
             getter = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => ScoreVectors.Copy(_scores[CurrentSlot()], ref value));
@@ -132,7 +139,15 @@ internal sealed class BatchScoringCursor : DataViewRowCursor
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _input.Dispose();
+            // One warning per cursor, as ML.NET's trainers report skipped rows once, not per row.
+            if (_missing.Total > 0)
+            {
+                using var channel = _host.Start("Scoring");
+                channel.Warning(_missing.Describe(_view.Owner.Columns));
+            }
+        }
         base.Dispose(disposing);
     }
 }

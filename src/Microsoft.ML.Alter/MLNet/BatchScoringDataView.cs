@@ -16,6 +16,12 @@ namespace Microsoft.ML.Alter.MLNet;
 /// </remarks>
 internal sealed class BatchScoringDataView : IDataView
 {
+    /// <summary>In <see cref="SourceOf"/>: the column is the PredictedLabel output.</summary>
+    internal const int PredictedOutput = -1;
+
+    /// <summary>In <see cref="SourceOf"/>: the column is the Score output.</summary>
+    internal const int ScoreOutput = -2;
+
     private readonly IHost _host;
     private readonly IDataView _input;
 
@@ -26,14 +32,19 @@ internal sealed class BatchScoringDataView : IDataView
         Owner = owner;
         ScoringInputs = owner.ScoringInputs(input.Schema);
         Schema = owner.GetOutputSchema(input.Schema);
-        // The mapper's outputs are appended after every input column (ML.NET's ColumnBindings); the cursor relies on it.
-        _host.Check(Schema.Count == input.Schema.Count + 2, "The row mapper did not append exactly PredictedLabel and Score.");
+        SourceOf = MapColumns(host, Schema, input.Schema, owner.Columns);
     }
 
     internal AlterTransformer Owner { get; }
 
     /// <summary>Task, sentence1 (and sentence2) column indices in the input.</summary>
     internal int[] ScoringInputs { get; }
+
+    /// <summary>
+    /// For each column of <see cref="Schema"/>: the input column it passes through, or <see cref="PredictedOutput"/> /
+    /// <see cref="ScoreOutput"/>.
+    /// </summary>
+    internal int[] SourceOf { get; }
 
     internal int InputColumnCount => _input.Schema.Count;
 
@@ -43,14 +54,50 @@ internal sealed class BatchScoringDataView : IDataView
 
     public long? GetRowCount() => _input.GetRowCount();
 
+    /// <remarks>
+    /// Outputs are not always appended after the input columns: when the input already has a column of an output's name
+    /// (a <c>Score</c> column in review data, or one ALTER transformer over another's output), ML.NET puts the output right
+    /// after the input column it hides. The outputs are the visible columns of their names; every other column is an
+    /// input column, in input order. Each pairing is checked by name and type, so a layout ML.NET might change fails here
+    /// rather than serving one column's values under another's name.
+    /// </remarks>
+    private static int[] MapColumns(IHost host, DataViewSchema schema, DataViewSchema input, ScoringColumns columns)
+    {
+        var predicted = schema[columns.PredictedLabel].Index;
+        var score = schema[columns.Score].Index;
+        var map = new int[schema.Count];
+        var next = 0;
+        for (var i = 0; i < schema.Count; i++)
+        {
+            if (i == predicted || i == score)
+            {
+                map[i] = i == predicted ? PredictedOutput : ScoreOutput;
+                continue;
+            }
+            host.Check(next < input.Count && input[next].Name == schema[i].Name && input[next].Type.Equals(schema[i].Type),
+                $"Output column {i} ('{schema[i].Name}') does not match input column {next}: the scoring schema has an unexpected layout.");
+            map[i] = next++;
+        }
+        host.Check(next == input.Count, "The scoring schema does not hold every input column.");
+        return map;
+    }
+
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
+        Owner.ThrowIfDisposed();
         var active = new bool[Schema.Count];
         foreach (var column in columnsNeeded)
             active[column.Index] = true;
-        var scoring = active[InputColumnCount] || active[InputColumnCount + 1];
-        var inputActive = _input.Schema.Where(c => active[c.Index] || (scoring && ScoringInputs.Contains(c.Index))).ToList();
-        return new BatchScoringCursor(_host, this, _input.GetRowCursor(inputActive, rand), active);
+        var scoring = Enumerable.Range(0, Schema.Count).Any(i => active[i] && SourceOf[i] < 0);
+        var inputActive = new bool[InputColumnCount];
+        for (var i = 0; i < Schema.Count; i++)
+            if (active[i] && SourceOf[i] >= 0)
+                inputActive[SourceOf[i]] = true;
+        if (scoring)
+            foreach (var index in ScoringInputs)
+                inputActive[index] = true;
+        var inputColumns = _input.Schema.Where(c => inputActive[c.Index]).ToList();
+        return new BatchScoringCursor(_host, this, _input.GetRowCursor(inputColumns, rand), active, scoring);
     }
 
     // One cursor: each one already scores whole batches, and the model serialises network calls anyway.

@@ -1,6 +1,7 @@
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Text;
 using Microsoft.ML.Alter.Training;
 
 namespace Microsoft.ML.Alter.MLNet;
@@ -26,51 +27,65 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
 
     /// <summary>
     /// Fills <paramref name="predicted"/> (1-based union key, 0 for a missing prediction) and <paramref name="scores"/>,
-    /// running the network on length-sorted batches of at most <paramref name="batchSize"/> rows.
+    /// running the network on length-sorted batches of at most <paramref name="batchSize"/> rows. Rows that cannot be scored
+    /// are missing predictions counted in <paramref name="missing"/>, or throw, as <see cref="ScoringColumns"/> says.
     /// </summary>
-    public void Score(IReadOnlyList<ScoringRow> rows, uint[] predicted, float[][] scores, int batchSize)
+    /// <exception cref="ObjectDisposedException">The transformer (its model) was disposed.</exception>
+    public void Score(IReadOnlyList<ScoringRow> rows, uint[] predicted, float[][] scores, int batchSize, MissingPredictions? missing = null)
     {
+        missing ??= new MissingPredictions();
         var known = new List<int>(rows.Count);
         var inputs = new List<TaskInput>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            if (string.IsNullOrWhiteSpace(row.Task))
-                throw new InvalidOperationException($"Row {row.Position}: the task column '{columns.Task}' is empty.");
-            var taskIndex = model.Config.Tasks.Count;
-            for (var t = 0; t < model.Config.Tasks.Count; t++)
-                if (string.Equals(model.Config.Tasks[t].Name, row.Task, StringComparison.Ordinal))
-                    taskIndex = t;
-            if (taskIndex == model.Config.Tasks.Count)
+            if (!RowText.IsUsable(row.Task))
+            {
+                if (columns.BadRows == BadRowHandling.Throw)
+                    throw new InvalidOperationException($"Row {row.Position}: the task column '{columns.Task}' is empty.");
+                missing.NoTask++;
+                SetMissing(i);
+                continue;
+            }
+            if (!model.TryGetTaskIndex(row.Task, out _))
             {
                 if (columns.UnknownTask == UnknownTaskHandling.Throw)
                     throw new InvalidOperationException(
                         $"Row {row.Position}: task '{row.Task}' (column '{columns.Task}') was not seen in training. This model serves "
                         + string.Join(", ", model.Config.Tasks.Select(t => $"'{t.Name}'"))
                         + $". Set {nameof(AlterEstimator.Options.UnknownTask)} = {nameof(UnknownTaskHandling.MissingPrediction)} to score such rows as missing.");
-                predicted[i] = 0;
-                var missing = scores[i] ??= new float[labels.Count];
-                Array.Fill(missing, float.NaN);
+                missing.UnknownTask++;
+                SetMissing(i);
                 continue;
             }
-            if (string.IsNullOrWhiteSpace(row.Text1))
-                throw new InvalidOperationException($"Row {row.Position} (task '{row.Task}'): the text column '{columns.Text1}' is empty.");
+            if (!RowText.IsUsable(row.Text1))
+            {
+                if (columns.BadRows == BadRowHandling.Throw)
+                    throw new InvalidOperationException(
+                        $"Row {row.Position} (task '{row.Task}'): the text column '{columns.Text1}' is empty (or only whitespace, control or zero-width characters).");
+                missing.NoText++;
+                SetMissing(i);
+                continue;
+            }
             known.Add(i);
-            // As in training, an empty second text is a single-sentence row.
-            inputs.Add(new TaskInput(row.Task, row.Text1, string.IsNullOrWhiteSpace(row.Text2) ? null : row.Text2));
+            inputs.Add(new TaskInput(row.Task, row.Text1!, RowText.SecondOrNull(row.Text2)));
         }
         if (known.Count == 0)
             return;
 
         RowPrediction[] results;
-        // One model, possibly many cursors: TorchSharp modules are not documented as thread-safe, so calls take turns.
         var encoded = EncodedRows.FromInputs(model, inputs);
+        // One model, possibly many cursors: TorchSharp modules are not documented as thread-safe, so calls take turns; and
+        // Dispose takes the same lock, so it waits for a running batch instead of freeing tensors under it.
         lock (model)
+        {
+            ObjectDisposedException.ThrowIf(model.IsDisposed, typeof(AlterTransformer));
             results = AlterPredictor.Predict(model, encoded, batchSize, CancellationToken.None, batch =>
             {
                 Interlocked.Increment(ref _networkCalls);
                 Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
             });
+        }
         for (var k = 0; k < known.Count; k++)
         {
             var i = known[k];
@@ -80,6 +95,12 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
             for (var local = 0; local < result.Probabilities.Length; local++)
                 row[labels.Slot(result.Task, local)] = result.Probabilities[local];
             predicted[i] = (uint)labels.Slot(result.Task, result.PredictedLabel) + 1;
+        }
+
+        void SetMissing(int i)
+        {
+            predicted[i] = 0;
+            Array.Fill(scores[i] ??= new float[labels.Count], float.NaN);
         }
     }
 }

@@ -8,8 +8,9 @@ internal sealed record ScoringColumns(
     string PredictedLabel,
     string Score,
     int BatchSize,
-    UnknownTaskHandling UnknownTask)
+    UnknownTaskHandling UnknownTask,
+    BadRowHandling BadRows)
 {
     public static ScoringColumns From(AlterEstimator.Options options) => new(options.TaskColumnName, options.Sentence1ColumnName,
-        options.Sentence2ColumnName, options.PredictedLabelColumnName, options.ScoreColumnName, options.ScoringBatchSize, options.UnknownTask);
+        options.Sentence2ColumnName, options.PredictedLabelColumnName, options.ScoreColumnName, options.ScoringBatchSize, options.UnknownTask, options.BadRows);
 }

@@ -117,6 +117,21 @@ public sealed class AlterModel : nn.Module
         StateDictLoader.Load(bert, pretrained.Weights, pretrained.Source, TargetsOf, InitialisedElsewhere);
     }
 
+    /// <summary>Index of a task, when the model serves it (names compare ordinally, as everywhere).</summary>
+    internal bool TryGetTaskIndex(string task, out int index) => _taskIndex.TryGetValue(task, out index);
+
+    /// <summary>Set by <see cref="nn.Module.Dispose()"/>: afterwards the tensors are gone and every use must fail cleanly.</summary>
+    internal bool IsDisposed { get; private set; }
+
+    protected override void Dispose(bool disposing)
+    {
+        IsDisposed = true;
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> naming this type after <see cref="nn.Module.Dispose()"/>.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
     /// <summary>Index of a task, or an exception that names it and the tasks the model knows.</summary>
     public int TaskIndex(string task)
         => _taskIndex.TryGetValue(task, out var index)
@@ -155,6 +170,7 @@ public sealed class AlterModel : nn.Module
     /// <summary>Mixture weights [MTA layer][task][expert] (each task's weights sum to 1).</summary>
     public double[][][] ExpertWeights()
     {
+        ThrowIfDisposed();
         using var _ = no_grad();
         return Mixtures.Select(m =>
         {

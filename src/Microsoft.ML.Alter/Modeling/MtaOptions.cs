@@ -16,7 +16,11 @@ public sealed record MtaOptions
     /// <summary>How many top layers get a mixture when <see cref="Layers"/> is null (0: none, plain fine-tuning).</summary>
     public int DefaultLayerCount { get; init; } = 2;
 
-    /// <summary>Experts per mixture. Null: number of tasks + 1, so each task gets its own pair, neighbours sharing one.</summary>
+    /// <summary>
+    /// Experts per mixture. Null: number of tasks + 1, so each task gets its own pair, neighbours sharing one; at most
+    /// <see cref="MaxDefaultExpertCount"/>, beyond which tasks share experts through the selector (each expert is a full FFN
+    /// copy, about 2.4 M parameters on MiniLM's two MTA layers, so memory would otherwise grow with the task count).
+    /// </summary>
     public int? ExpertCount { get; init; }
 
     /// <summary>Bottleneck width of <see cref="ExpertKind.Bottleneck"/> experts.</summary>
@@ -52,9 +56,12 @@ public sealed record MtaOptions
         return layers.Order().ToArray();
     }
 
+    /// <summary>The most experts the default (<see cref="ExpertCount"/> null) gives a mixture: 7 tasks + 1.</summary>
+    public const int MaxDefaultExpertCount = 8;
+
     public int ResolveExpertCount(int taskCount)
     {
-        var count = ExpertCount ?? taskCount + 1;
+        var count = ExpertCount ?? Math.Min(taskCount + 1, MaxDefaultExpertCount);
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(ExpertCount), count, "A mixture needs at least one expert.");
         return count;
@@ -64,13 +71,13 @@ public sealed record MtaOptions
     {
         if (DefaultLayerCount < 0)
             throw new ArgumentOutOfRangeException(nameof(DefaultLayerCount), DefaultLayerCount, "The number of MTA layers cannot be negative.");
-        if (!(Temperature > 0))
+        if (!(Temperature > 0) || !double.IsFinite(Temperature))
             throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The selector temperature must be positive.");
         if (AdapterSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(AdapterSize), AdapterSize, "The adapter size must be positive.");
         if (GateHiddenSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(GateHiddenSize), GateHiddenSize, "The gate's hidden size must be positive.");
-        if (HeadDropout is < 0 or >= 1)
+        if (!(HeadDropout >= 0 && HeadDropout < 1))
             throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
     }
 }

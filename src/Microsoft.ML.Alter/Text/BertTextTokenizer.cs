@@ -40,8 +40,8 @@ public sealed class BertTextTokenizer
     /// <summary>The underlying Microsoft.ML.Tokenizers tokenizer.</summary>
     public BertTokenizer Tokenizer => _tokenizer;
 
-    /// <summary>Tokens of one text without special tokens.</summary>
-    public IReadOnlyList<int> Tokenize(string text) => _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+    /// <summary>Tokens of one text without special tokens; lone surrogates (invalid UTF-16) read as U+FFFD.</summary>
+    public IReadOnlyList<int> Tokenize(string text) => _tokenizer.EncodeToIds(RowText.Repair(text), addSpecialTokens: false);
 
     /// <summary>[CLS] text [SEP], or [CLS] text [SEP] text2 [SEP] for a pair, truncated to <see cref="MaxLength"/>.</summary>
     public EncodedInput Encode(string text, string? text2 = null)

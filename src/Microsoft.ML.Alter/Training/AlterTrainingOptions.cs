@@ -50,9 +50,18 @@ public sealed record AlterTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be positive.");
         if (SharedExperts < 1)
             throw new ArgumentOutOfRangeException(nameof(SharedExperts), SharedExperts, "Stage 2 needs at least one shared expert.");
-        if (WarmupFraction is < 0 or > 1)
+        // Written as !(in range) so that NaN, which fails every comparison, is rejected too.
+        if (!(WarmupFraction >= 0 && WarmupFraction <= 1))
             throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "The warm-up fraction must be in [0, 1].");
-        if (!(SamplingTemperature >= 1))
-            throw new ArgumentOutOfRangeException(nameof(SamplingTemperature), SamplingTemperature, "The sampling temperature must be at least 1.");
+        if (!(SamplingTemperature >= 1) || !double.IsFinite(SamplingTemperature))
+            throw new ArgumentOutOfRangeException(nameof(SamplingTemperature), SamplingTemperature, "The sampling temperature must be finite and at least 1.");
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "The weight decay must be finite and non-negative.");
+        if (!(MaxGradNorm > 0) || !double.IsFinite(MaxGradNorm))
+            throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "The gradient clipping norm must be finite and positive.");
+        if (EvaluationBatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(EvaluationBatchSize), EvaluationBatchSize, "The evaluation batch size must be positive.");
+        if (ProgressInterval <= 0)
+            throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "The progress interval must be positive.");
     }
 }

@@ -81,10 +81,8 @@ public sealed class EncodedRows
 
     private static EncodedInput Encode(AlterModel model, string? text, string? text2, int row, string task, string what)
     {
-        if (string.IsNullOrWhiteSpace(text))
-            throw new ArgumentException($"{what} row {row} (task '{task}') has an empty text.");
-        if (text2 is not null && string.IsNullOrWhiteSpace(text2))
-            throw new ArgumentException($"{what} row {row} (task '{task}') has an empty second text.");
-        return model.Tokenizer.Encode(text, text2);
+        if (!RowText.IsUsable(text))
+            throw new ArgumentException($"{what} row {row} (task '{task}') has an empty text (or only whitespace, control or zero-width characters).");
+        return model.Tokenizer.Encode(text!, RowText.SecondOrNull(text2));
     }
 }

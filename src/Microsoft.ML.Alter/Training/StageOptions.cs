@@ -22,8 +22,10 @@ public sealed record StageOptions
     {
         if (Epochs < 0)
             throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"{stage}: epochs cannot be negative.");
-        if (!(LearningRate >= 0) || !(HeadLearningRate >= 0))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"{stage}: learning rates must be non-negative.");
+        if (!(LearningRate >= 0) || !double.IsFinite(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"{stage}: the learning rate must be finite and non-negative.");
+        if (!(HeadLearningRate >= 0) || !double.IsFinite(HeadLearningRate))
+            throw new ArgumentOutOfRangeException(nameof(HeadLearningRate), HeadLearningRate, $"{stage}: the head learning rate must be finite and non-negative.");
         if (EarlyStoppingPatience < 0)
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, $"{stage}: patience cannot be negative.");
     }

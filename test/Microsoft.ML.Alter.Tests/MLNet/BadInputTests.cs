@@ -54,43 +54,52 @@ public sealed class BadInputTests
         StringAssert.Contains(engineMissing.Message, "'Task'");
     }
 
+    /// <summary>
+    /// With <c>BadRows = Throw</c> (the default skips such rows and scores them as missing since the bad-row policy:
+    /// Reliability/BadRowTests), empty texts and tasks fail naming row and column.
+    /// </summary>
     [TestMethod]
-    public void EmptyTextsAndTasksAreNamedByRowAndColumn()
+    public void EmptyTextsAndTasksAreNamedByRowAndColumnWhenBadRowsThrow()
     {
         var ml = new MLContext(seed: 1);
+        var strictOptions = MLNetFixture.Options();
+        strictOptions.BadRows = BadRowHandling.Throw;
         var rows = MLNetFixture.Train.Select(r => new TextRow { Task = r.Task, Sentence1 = r.Sentence1, Sentence2 = r.Sentence2, Label = r.Label }).ToList();
         rows[5].Sentence1 = " ";
-        var training = Fit(ml, rows);
+        var training = Fit(ml, rows, strictOptions);
         StringAssert.Contains(training.Message, "training row 5");
         StringAssert.Contains(training.Message, "'Sentence1' is empty");
         rows[5].Sentence1 = "the movie was good";
         rows[7].Task = "";
-        StringAssert.Contains(Fit(ml, rows).Message, "training row 7: the task column 'Task' is empty");
+        StringAssert.Contains(Fit(ml, rows, strictOptions).Message, "training row 7: the task column 'Task' is empty");
 
         var test = MLNetFixture.Test.Select(r => new TextRow { Task = r.Task, Sentence1 = r.Sentence1, Sentence2 = r.Sentence2, Label = r.Label }).ToList();
         test[40].Sentence1 = "";
+        var parts = MLNetFixture.Parts(MLNetFixture.Model).ToArray();
+        var strict = new TransformerChain<ITransformer>(parts[0], MLNetFixture.Alter.WithScoringOptions(badRows: BadRowHandling.Throw), parts[2]);
         var scoring = Assert.Throws<InvalidOperationException>(() =>
-            MLNetFixture.Context.Data.CreateEnumerable<ScoredRow>(MLNetFixture.Model.Transform(MLNetFixture.Context.Data.LoadFromEnumerable(test)), false).ToList());
+            MLNetFixture.Context.Data.CreateEnumerable<ScoredRow>(strict.Transform(MLNetFixture.Context.Data.LoadFromEnumerable(test)), false).ToList());
         // Downstream ML.NET transforms may read through worker threads, which wrap the scorer's exception.
         StringAssert.Contains(Innermost(scoring).Message, $"Row 40 (task '{test[40].Task}'): the text column 'Sentence1' is empty");
-        var engine = MLNetFixture.Context.Model.CreatePredictionEngine<TextRow, ScoredRow>(MLNetFixture.Model);
+        var engine = MLNetFixture.Context.Model.CreatePredictionEngine<TextRow, ScoredRow>(strict);
         StringAssert.Contains(Assert.Throws<InvalidOperationException>(() => engine.Predict(test[40])).Message, "'Sentence1' is empty");
     }
 
+    /// <summary>Since the bad-row policy an unknown task scores as missing by default (it threw before); Throw is an option.</summary>
     [TestMethod]
-    public void AnUnknownTaskThrowsByDefaultOrScoresAsMissing()
+    public void AnUnknownTaskScoresAsMissingByDefaultOrThrowsWhenAskedTo()
     {
         var ml = MLNetFixture.Context;
         var test = MLNetFixture.Test.Take(10).Select(r => new TextRow { Task = r.Task, Sentence1 = r.Sentence1, Sentence2 = r.Sentence2, Label = r.Label }).ToList();
         test[3].Task = "weather";
         var keyed = MLNetFixture.Keyed(test);
 
-        var unknown = Assert.Throws<InvalidOperationException>(() => MLNetFixture.Alter.Transform(keyed).GetColumn<uint>("PredictedLabel").ToList());
+        var strict = MLNetFixture.Alter.WithScoringOptions(UnknownTaskHandling.Throw);
+        var unknown = Assert.Throws<InvalidOperationException>(() => strict.Transform(keyed).GetColumn<uint>("PredictedLabel").ToList());
         StringAssert.Contains(unknown.Message, "Row 3: task 'weather'");
         StringAssert.Contains(unknown.Message, "'sentiment'");
 
-        var lenient = MLNetFixture.Alter.WithScoringOptions(UnknownTaskHandling.MissingPrediction);
-        var scored = lenient.Transform(keyed);
+        var scored = MLNetFixture.Alter.Transform(keyed);
         var labels = scored.GetColumn<uint>("PredictedLabel").ToList();
         var scores = scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToList();
         Assert.AreEqual(0u, labels[3], "missing key");
