@@ -49,6 +49,18 @@ public sealed partial class AlterEstimator
         /// <summary>Experts per mixture; null: number of tasks + 1, at most 8 (more tasks share experts through the selector).</summary>
         public int? ExpertCount;
 
+        /// <summary>
+        /// Top-k task routing: each task computes only the k experts with its largest selector logits (weights
+        /// renormalised over them). Null or 0: dense, every expert on every row (the original method).
+        /// </summary>
+        public int? ExpertsPerTask;
+
+        /// <summary>
+        /// With <see cref="ExpertsPerTask"/>: fraction of stage 1 trained dense before each task's top k are frozen as
+        /// its route; 0: the prior's top k from the start; 1: pruned at the end of stage 1.
+        /// </summary>
+        public double RouteWarmupFraction = MtaOptions.DefaultRouteWarmupFraction;
+
         /// <summary>Encoder layers (0-based) that get a mixture of task adapters; null: the top <see cref="MtaLayerCount"/> layers.</summary>
         public int[]? MtaLayers;
 
@@ -160,6 +172,8 @@ public sealed partial class AlterEstimator
         {
             ExpertKind = ExpertKind,
             ExpertCount = ExpertCount,
+            ExpertsPerTask = ExpertsPerTask,
+            RouteWarmupFraction = RouteWarmupFraction,
             Layers = MtaLayers,
             DefaultLayerCount = MtaLayerCount,
             AdapterSize = AdapterSize,

@@ -42,6 +42,7 @@ public sealed class AlterModel : nn.Module
         if (config.SharedExpertCount > 0)
             foreach (var mixture in Mixtures)
                 mixture.AddSharedExperts(config.SharedExpertCount);
+        ApplyRoutes(config.Routes);
         _taskIndex = config.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
     }
 
@@ -71,13 +72,15 @@ public sealed class AlterModel : nn.Module
         options.Validate();
         if (tasks.Count == 0)
             throw new ArgumentException("A multi-task model needs at least one task.", nameof(tasks));
+        var expertCount = options.ResolveExpertCount(tasks.Count);
+        options.ValidateRouting(expertCount);
         var config = new AlterModelConfig
         {
             Encoder = pretrained.Config,
             Mta = options,
             Tasks = tasks.ToList(),
             MtaLayers = options.ResolveLayers(pretrained.Config.NumHiddenLayers),
-            ExpertCount = options.ResolveExpertCount(tasks.Count),
+            ExpertCount = expertCount,
             MaxLength = Math.Min(maxLength, pretrained.Config.MaxPositionEmbeddings),
             LowerCase = pretrained.LowerCase,
             BaseModel = pretrained.Source,
@@ -88,6 +91,8 @@ public sealed class AlterModel : nn.Module
         try
         {
             model.LoadPretrained(pretrained);
+            if (options.RouteWarmupFraction == 0)
+                model.FreezeRoutes();
             return model;
         }
         catch
@@ -167,7 +172,48 @@ public sealed class AlterModel : nn.Module
         }
     }
 
-    /// <summary>Mixture weights [MTA layer][task][expert] (each task's weights sum to 1).</summary>
+    /// <summary>True when some task is still dense although the model routes tasks (its route is not chosen yet).</summary>
+    public bool HasUnchosenRoutes => Config.Mta.IsRouted && Mixtures.Any(m => Enumerable.Range(0, m.Selector.TaskCount).Any(t => m.Selector.RouteOf(t) is null));
+
+    /// <summary>
+    /// Routes every task that has no route yet to its <see cref="MtaOptions.ExpertsPerTask"/> experts with the largest
+    /// selector logits, in every mixture; chosen routes never change. Does nothing for a dense model.
+    /// </summary>
+    public void FreezeRoutes()
+    {
+        if (!Config.Mta.IsRouted)
+            return;
+        var k = Config.Mta.ExpertsPerTask!.Value;
+        foreach (var selector in Mixtures.Select(m => m.Selector))
+            for (var t = 0; t < selector.TaskCount; t++)
+                if (selector.RouteOf(t) is null)
+                    selector.SetRoute(t, selector.TopExperts(t, k));
+        SyncRoutes();
+    }
+
+    private void SyncRoutes()
+    {
+        if (Config.Mta.IsRouted)
+            Config = Config with
+            {
+                Routes = Mixtures.Select(m => Enumerable.Range(0, m.Selector.TaskCount).Select(t => m.Selector.RouteOf(t)?.ToArray() ?? Array.Empty<int>()).ToArray()).ToArray(),
+            };
+    }
+
+    private void ApplyRoutes(int[][][]? routes)
+    {
+        if (routes is null)
+            return;
+        var mixtures = Mixtures;
+        if (routes.Length != mixtures.Count || routes.Any(layer => layer.Length != Config.Tasks.Count))
+            throw new InvalidDataException($"The saved routes do not match the model: {routes.Length} layers for {mixtures.Count} mixtures, {Config.Tasks.Count} tasks.");
+        for (var l = 0; l < mixtures.Count; l++)
+            for (var t = 0; t < routes[l].Length; t++)
+                if (routes[l][t].Length > 0)
+                    mixtures[l].Selector.SetRoute(t, routes[l][t]);
+    }
+
+    /// <summary>Mixture weights [MTA layer][task][expert] (each task's weights sum to 1; 0 outside a routed task's route).</summary>
     public double[][][] ExpertWeights()
     {
         ThrowIfDisposed();
@@ -196,7 +242,10 @@ public sealed class AlterModel : nn.Module
 
     /// <summary>
     /// Appends a task: a selector logit vector per mixture (with the prior's next pair of experts) and a new head.
-    /// Nothing existing changes, so the other tasks' predictions stay bit-identical.
+    /// Nothing existing changes, so the other tasks' predictions stay bit-identical. In a routed model the new task
+    /// gets its route by the same rule as the first tasks: the prior's top k at once when
+    /// <see cref="MtaOptions.RouteWarmupFraction"/> is 0, else the top k of its own logits after that fraction of its
+    /// training (the trainer's <c>AddTask</c>).
     /// </summary>
     public (IReadOnlyList<Parameter> Selectors, TaskHead Head) AddTask(TaskSpec task)
     {
@@ -210,6 +259,10 @@ public sealed class AlterModel : nn.Module
         heads.register_module(head.GetName(), head);
         _taskIndex[task.Name] = Tasks.Count;
         Config = Config with { Tasks = Tasks.Append(task).ToList(), AddedTasks = Config.AddedTasks + 1 };
+        if (Config.Mta.RouteWarmupFraction == 0)
+            FreezeRoutes();
+        else
+            SyncRoutes();
         return (selectors, head);
     }
 }

@@ -24,6 +24,12 @@ public sealed record AlterModelConfig
     /// </summary>
     public int AddedTasks { get; init; }
 
+    /// <summary>
+    /// Routes of routed tasks, [MTA layer][task] → its experts (ascending); an empty list: that task is still dense
+    /// (its route is chosen after the warm-up). Null (models saved before routing existed, or dense ones): all dense.
+    /// </summary>
+    public int[][][]? Routes { get; init; }
+
     /// <summary>Shared experts per mixture; 0 until stage 2.</summary>
     public int SharedExpertCount { get; init; }
 

@@ -6,7 +6,8 @@ namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>
 /// The MTA module of one encoder layer (HF-style name <c>encoder.layer.N.mta</c>).
-/// Stage 1: the feed-forward output of a row of task t is Σ_e softmax(g_t / τ)_e · expert_e(h).
+/// Stage 1: the feed-forward output of a row of task t is Σ_e softmax(g_t / τ)_e · expert_e(h) (over the task's route
+/// only when it is routed).
 /// Stage 2 (after <see cref="AddSharedExperts"/>): that task mixture and each shared expert are branches, and a
 /// gate network weighs the branches per row from their first-token outputs.
 /// </summary>
@@ -86,6 +87,36 @@ public sealed class MixtureOfTaskAdapters : nn.Module
             }
     }
 
+    /// <summary>
+    /// Σ_e w_e · expert_e(h) per row. Grouped execution: each expert runs once, as one matmul, on the rows whose task
+    /// uses it (the whole batch when every row's task does; with a dense mixture that is every expert), and its
+    /// weighted output is scattered back to those rows; an expert no row uses is not run. Terms are added in expert
+    /// order, so a row gets the dense sum with its zero-weight terms left out.
+    /// </summary>
+    private Tensor TaskMixture(Tensor hidden, Tensor taskIds, Tensor weights)
+    {
+        using var cpuTasks = taskIds.cpu();
+        var rowTasks = cpuTasks.data<long>().ToArray();
+        Tensor? mixture = null;
+        for (var e = 0; e < experts.Count; e++)
+        {
+            var rows = selector.RowsOf(e, rowTasks);
+            if (rows is null)
+            {
+                // Every row: one matmul over the whole batch, no gather (the original dense mixture).
+                var contribution = experts[e].forward(hidden) * weights[.., e].view(-1, 1, 1);
+                mixture = mixture is null ? contribution : mixture.add_(contribution);
+            }
+            else if (rows.Length > 0)
+            {
+                var index = tensor(rows, device: hidden.device);
+                var contribution = experts[e].forward(hidden.index_select(0, index)) * weights.index_select(0, index)[.., e].view(-1, 1, 1);
+                mixture = (mixture ?? zeros_like(hidden)).index_add(0, index, contribution, 1);
+            }
+        }
+        return mixture ?? throw new InvalidOperationException("No expert ran: every task is routed to at least one expert.");
+    }
+
     /// <param name="hidden">[batch, length, hidden], the attention sublayer's output.</param>
     /// <param name="taskIds">[batch] int64.</param>
     /// <returns>[batch, length, hidden], the feed-forward output before dropout, residual and LayerNorm.</returns>
@@ -93,18 +124,11 @@ public sealed class MixtureOfTaskAdapters : nn.Module
     {
         using var scope = NewDisposeScope();
         var weights = selector.RowWeights(taskIds);
-        // Dense mixture: every expert runs on the whole batch as one large matmul. A per-task split would give
-        // smaller, slower matmuls, and skipping low-weight experts is not exact (see README: efficiency).
-        Tensor? mixture = null;
-        for (var e = 0; e < experts.Count; e++)
-        {
-            var contribution = experts[e].forward(hidden) * weights[.., e].view(-1, 1, 1);
-            mixture = mixture is null ? contribution : mixture.add_(contribution);
-        }
+        var mixture = TaskMixture(hidden, taskIds, weights);
         if (shared is null || gate is null)
-            return mixture!.MoveToOuterDisposeScope();
+            return mixture.MoveToOuterDisposeScope();
 
-        var branches = new List<Tensor>(shared.Count + 1) { mixture! };
+        var branches = new List<Tensor>(shared.Count + 1) { mixture };
         branches.AddRange(shared.Select(s => s.forward(hidden)));
         var firstTokens = cat(branches.Select(b => b[.., 0, ..]).ToArray(), 1);
         var branchWeights = gate.forward(firstTokens);

@@ -23,6 +23,26 @@ public sealed record MtaOptions
     /// </summary>
     public int? ExpertCount { get; init; }
 
+    /// <summary>
+    /// Top-k task routing: each task uses only the k experts with its largest selector logits (ties: lower index),
+    /// weighted by softmax(g / τ) renormalised over those k, and the other experts are never computed for its rows.
+    /// Null or 0: dense, every expert on every row (the original method). Must not exceed the expert count.
+    /// </summary>
+    public int? ExpertsPerTask { get; init; }
+
+    /// <summary>
+    /// With <see cref="ExpertsPerTask"/>: the fraction of stage 1's steps (and of an added task's training) that run
+    /// dense before each task's top k are frozen as its route. 0: the routes are the prior's top k, fixed from the
+    /// start; 1: dense for all of stage 1, pruned to the top k at its end (stage 2 then trains on the routed model).
+    /// </summary>
+    public double RouteWarmupFraction { get; init; } = DefaultRouteWarmupFraction;
+
+    internal const double DefaultRouteWarmupFraction = 0;
+
+    /// <summary>True when tasks are routed to <see cref="ExpertsPerTask"/> experts each.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRouted => ExpertsPerTask is > 0;
+
     /// <summary>Bottleneck width of <see cref="ExpertKind.Bottleneck"/> experts.</summary>
     public int AdapterSize { get; init; } = 64;
 
@@ -67,8 +87,21 @@ public sealed record MtaOptions
         return count;
     }
 
+    /// <summary>Checks <see cref="ExpertsPerTask"/> against the mixture's expert count.</summary>
+    public void ValidateRouting(int expertCount)
+    {
+        if (ExpertsPerTask is { } k && k > expertCount)
+            throw new ArgumentOutOfRangeException(nameof(ExpertsPerTask), k,
+                $"{nameof(ExpertsPerTask)} is {k} but each mixture has only {expertCount} experts; use 1..{expertCount}, or 0 / null for the dense mixture.");
+    }
+
     public void Validate()
     {
+        if (ExpertsPerTask is < 0)
+            throw new ArgumentOutOfRangeException(nameof(ExpertsPerTask), ExpertsPerTask,
+                $"{nameof(ExpertsPerTask)} cannot be negative; use 1.. the expert count, or 0 / null for the dense mixture.");
+        if (RouteWarmupFraction is < 0 or > 1 || double.IsNaN(RouteWarmupFraction))
+            throw new ArgumentOutOfRangeException(nameof(RouteWarmupFraction), RouteWarmupFraction, $"{nameof(RouteWarmupFraction)} must be in [0, 1].");
         if (DefaultLayerCount < 0)
             throw new ArgumentOutOfRangeException(nameof(DefaultLayerCount), DefaultLayerCount, "The number of MTA layers cannot be negative.");
         if (!(Temperature > 0) || !double.IsFinite(Temperature))

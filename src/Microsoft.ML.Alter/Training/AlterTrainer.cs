@@ -52,9 +52,12 @@ public sealed class AlterTrainer
             throw new InvalidOperationException("Stage 1 runs before stage 2: this model already has its stage-2 shared experts and gate.");
         var fast = model.Mixtures.SelectMany(m => m.Selector.parameters()).Concat(model.Heads.SelectMany(h => h.parameters())).ToHashSet();
         var slow = model.parameters().Where(p => !fast.Contains(p)).ToList();
-        return Run(model, "stage 1", Encode(model, train, validation), _options.Stage1,
+        var result = Run(model, "stage 1", Encode(model, train, validation), _options.Stage1,
             new[] { new ParameterGroup(slow, _options.Stage1.LearningRate), new ParameterGroup(fast.ToList(), _options.Stage1.HeadLearningRate) },
             scoredTask: null, seedOffset: 1, cancellation);
+        // A warm-up of 1 (or a stage stopped early) leaves routes to choose: prune to the top k now.
+        model.FreezeRoutes();
+        return result;
     }
 
     /// <summary>
@@ -68,6 +71,7 @@ public sealed class AlterTrainer
             throw new InvalidOperationException(
                 "Stage 2 adds shared experts to the mixtures of task adapters, and this model has none (it was created with no MTA layers: plain multi-task fine-tuning).");
         var rows = Encode(model, train, validation);
+        model.FreezeRoutes();
         if (model.Config.SharedExpertCount == 0)
         {
             manual_seed(_options.Seed + 2);
@@ -97,8 +101,10 @@ public sealed class AlterTrainer
         var (selectors, head) = model.AddTask(spec);
         var trainable = selectors.Concat(head.parameters()).ToList();
         var index = model.TaskIndex(task);
-        return Run(model, $"add task '{task}'", Encode(model, train, validation), _options.AddTask,
+        var result = Run(model, $"add task '{task}'", Encode(model, train, validation), _options.AddTask,
             new[] { new ParameterGroup(trainable, _options.AddTask.HeadLearningRate) }, scoredTask: index, seedOffset: 3, cancellation);
+        model.FreezeRoutes();
+        return result;
     }
 
     private (EncodedRows Train, EncodedRows? Validation) Encode(AlterModel model, IReadOnlyList<LabeledExample> train, IReadOnlyList<LabeledExample>? validation)
@@ -128,6 +134,8 @@ public sealed class AlterTrainer
 
         var totalSteps = Math.Max(1, sampler.BatchesPerEpoch * stageOptions.Epochs);
         var warmup = (int)Math.Round(totalSteps * _options.WarmupFraction);
+        // Tasks without a route yet (a routed model with a routing warm-up) train dense until this step.
+        var routeStep = (int)Math.Round(totalSteps * model.Config.Mta.RouteWarmupFraction);
         var losses = new List<double>();
         Dictionary<Parameter, Tensor>? best = null;
         IReadOnlyDictionary<string, double> bestAccuracy = new Dictionary<string, double>();
@@ -148,6 +156,8 @@ public sealed class AlterTrainer
                 for (var b = 0; b < batches.Count; b++)
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    if (step == routeStep && model.HasUnchosenRoutes)
+                        model.FreezeRoutes();
                     // Linear warm-up then linear decay to 0, per parameter group.
                     var factor = step < warmup ? (step + 1) / (double)(warmup + 1) : Math.Max(0, (totalSteps - step) / (double)Math.Max(1, totalSteps - warmup));
                     for (var g = 0; g < controllers.Count; g++)
