@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Build.MiniLmExport;
 using System.Diagnostics;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Data;
@@ -51,7 +52,7 @@ internal static class EncoderThroughput
 
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1 };
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
-        using var session = new InferenceSession(EmbeddedMiniLm.ReadModel(), options);
+        using var session = new InferenceSession(OnnxPackageResources.ReadModel(), options);
         double TimeOnnx()
         {
             var clock = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Build.MiniLmExport;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Text;
 using Microsoft.ML.OnnxRuntime;
@@ -17,7 +18,7 @@ public sealed class OnnxMiniLm : IDisposable
     public OnnxMiniLm(int threads)
     {
         _options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        _session = new InferenceSession(EmbeddedMiniLm.ReadModel(), _options);
+        _session = new InferenceSession(OnnxPackageResources.ReadModel(), _options);
         Threads = threads;
     }
 

@@ -395,8 +395,18 @@ internal sealed class InternalsAuditor
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
-    private void Use(TypeDefinition owner, string kind, string entity) =>
-        _used.Add((owner.Module.Assembly.Name.Name, kind, entity));
+    private void Use(TypeDefinition owner, string kind, string entity)
+    {
+        // A friend assembly (one that names this library in [InternalsVisibleTo], such as the library's own
+        // Microsoft.ML.Alter.MiniLM) grants that access itself: nothing for the runtime to skip, nothing to audit.
+        if (!GrantsFriendAccess(owner.Module.Assembly))
+            _used.Add((owner.Module.Assembly.Name.Name, kind, entity));
+    }
+
+    private bool GrantsFriendAccess(AssemblyDefinition assembly) => assembly.CustomAttributes.Any(a =>
+        a.AttributeType.FullName == "System.Runtime.CompilerServices.InternalsVisibleToAttribute"
+        && a.ConstructorArguments.Count == 1 && a.ConstructorArguments[0].Value is string friend
+        && friend.Split(',')[0].Trim() == _module.Assembly.Name.Name);
 
     private void Problem(string text) => _problems.Add(text);
 

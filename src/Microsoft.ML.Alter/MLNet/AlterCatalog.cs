@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -73,6 +74,14 @@ public static class AlterCatalog
     }
 
     private static IHostEnvironment Env(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
+    {
+        // Before anything that uses ML.NET internals is compiled (see MLNetCompatibility).
+        MLNetCompatibility.EnsureCompatible();
+        return EnvCore(catalog);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostEnvironment EnvCore(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
         => Contracts.CheckRef(catalog, nameof(catalog)).GetEnvironment();
 
     private static AlterEstimator.Options Simple(string label, string task, string sentence1, string? sentence2, string? baseModel,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.MLNet;
@@ -68,8 +69,16 @@ public sealed partial class AlterTransformer
         ctx.SaveBinaryStream(ModelStreamName, w => w.Write(blob.GetBuffer(), 0, (int)blob.Length));
     }
 
-    // Factory for SignatureLoadModel (found by ML.NET's ComponentCatalog through reflection).
+    // Factory for SignatureLoadModel (found by ML.NET's ComponentCatalog through reflection). The check runs before
+    // Load is compiled: a missing ML.NET member would otherwise fail the JIT of the very method that checks for it.
     private static AlterTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        MLNetCompatibility.EnsureCompatible();
+        return Load(env, ctx);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AlterTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
     {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
