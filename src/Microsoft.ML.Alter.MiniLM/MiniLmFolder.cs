@@ -14,7 +14,8 @@ internal static class MiniLmFolder
     private static readonly string[] Files = { "config.json", "model.safetensors", "vocab.txt" };
 
     /// <summary>The first complete folder among the candidates, or an exception naming where it looked.</summary>
-    public static string Locate() => Locate(Candidates().ToList());
+    public static string Locate()
+        => Locate(Candidates(AppContext.BaseDirectory, typeof(MiniLmFolder).Assembly.Location).ToList());
 
     internal static string Locate(IReadOnlyList<string> candidates)
     {
@@ -28,11 +29,11 @@ internal static class MiniLmFolder
             + string.Join("; ", candidates));
     }
 
-    private static IEnumerable<string> Candidates()
+    /// <summary>Where to look, in order, for an application in <paramref name="appFolder"/> and this assembly at <paramref name="location"/> (empty in single-file apps).</summary>
+    internal static IEnumerable<string> Candidates(string appFolder, string location)
     {
         // Beside the application: build output, publish folder, container image, single-file app.
-        yield return Path.Combine(AppContext.BaseDirectory, Name);
-        var location = typeof(MiniLmFolder).Assembly.Location;
+        yield return Path.Combine(appFolder, Name);
         if (string.IsNullOrEmpty(location))
             yield break;
         var directory = Path.GetDirectoryName(location)!;

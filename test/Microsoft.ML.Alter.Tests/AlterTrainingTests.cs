@@ -236,19 +236,43 @@ public sealed class AlterTrainingTests
     }
 
     [TestMethod]
-    public void CancellationStopsTrainingAndLeavesAUsableModel()
+    public void CancellationKeepsTheBestEpochSeenAndLeavesAUsableModel()
     {
         using var pretrained = TinyBert.Checkpoint();
         var train = SyntheticTasks.ThreeTasks(40, 3);
+        var dev = SyntheticTasks.ThreeTasks(10, 50);
         using var cancel = new CancellationTokenSource();
         var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), TinyMta, 32);
         using (model)
         {
-            var progress = new SynchronousProgress(p => { if (p.Step >= 2) cancel.Cancel(); });
-            Assert.ThrowsExactly<OperationCanceledException>(() =>
-                new AlterTrainer(TinyOptions with { ProgressInterval = 1 }, progress).TrainStage1(model, train, null, cancel.Token));
+            Dictionary<string, Tensor>? firstEpoch = null;
+            var progress = new SynchronousProgress(p =>
+            {
+                if (p.Epoch == 1 && p.DevAccuracy is not null)
+                    firstEpoch = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+                if (p.Epoch == 2 && p.Step >= 2)
+                    cancel.Cancel();
+            });
+            var options = TinyOptions with { ProgressInterval = 1, Stage1 = TinyOptions.Stage1 with { Epochs = 3 } };
+            Assert.ThrowsExactly<OperationCanceledException>(() => new AlterTrainer(options, progress).TrainStage1(model, train, dev, cancel.Token));
+
+            // Cancelled two steps into epoch 2: the weights are epoch 1's, the only (so the best) epoch validated.
+            Assert.IsNotNull(firstEpoch);
+            var state = model.state_dict();
+            foreach (var (key, value) in firstEpoch)
+                Assert.IsTrue(value.equal(state[key]).all().item<bool>(), $"{key} is epoch 1's");
             Assert.IsTrue(model.parameters().All(p => p.requires_grad), "parameters are unfrozen again");
-            Assert.AreEqual(train.Count, AlterPredictor.Predict(model, Inputs(train)).Length);
+            Assert.IsFalse(model.training, "left in eval mode");
+            var predictions = AlterPredictor.Predict(model, Inputs(dev));
+            for (var i = 0; i < dev.Count; i++)
+            {
+                var labels = model.Tasks[model.TaskIndex(dev[i].Task)].Labels;
+                Assert.AreEqual(labels.Count, predictions[i].Probabilities.Length);
+                Assert.AreEqual(1.0, predictions[i].Probabilities.Sum(), 1e-5);
+            }
+            // Usable also means trainable again: a new stage 1 runs on it.
+            var resumed = new AlterTrainer(TinyOptions).TrainStage1(model, train, null);
+            Assert.AreEqual(TinyOptions.Stage1.Epochs, resumed.EpochsRun);
         }
     }
 
@@ -278,11 +302,5 @@ public sealed class AlterTrainingTests
         StringAssert.Contains(blank.Message, $"row {train.Count}");
         StringAssert.Contains(blank.Message, "empty text");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => AlterPredictor.Predict(model, new[] { new TaskInput("topic", "") })).Message, "empty text");
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

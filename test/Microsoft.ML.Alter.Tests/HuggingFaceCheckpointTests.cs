@@ -10,7 +10,8 @@ namespace Microsoft.ML.Alter.Tests;
 [TestClass]
 public sealed class HuggingFaceCheckpointTests
 {
-    private static float[] Run(BertModel model, BertTextTokenizer tokenizer)
+    /// <summary>The encoder's outputs for a sentence and a pair, flattened.</summary>
+    internal static float[] Run(BertModel model, BertTextTokenizer tokenizer)
     {
         using var _ = no_grad();
         using var batch = TokenBatch.Create(new[] { tokenizer.Encode("the movie was good !"), tokenizer.Encode("what is it ?", "a film") });

@@ -29,12 +29,23 @@ public static class StateDictLoader
     private static readonly string[] IgnoredPrefixes =
         { "pooler.", "cls.", "lm_head.", "classifier.", "qa_outputs.", "embeddings.position_ids" };
 
-    /// <summary>Drops a known model prefix from a checkpoint key.</summary>
+    /// <summary>
+    /// Drops a known model prefix from a checkpoint key, and renames the TensorFlow-era LayerNorm names
+    /// (<c>LayerNorm.gamma</c> / <c>LayerNorm.beta</c>, still in e.g. bert-base-uncased's safetensors) to
+    /// <c>weight</c> / <c>bias</c>, as Hugging Face's loader does.
+    /// </summary>
     public static string NormalizeKey(string key)
     {
         foreach (var prefix in ModelPrefixes)
             if (key.StartsWith(prefix, StringComparison.Ordinal))
-                return key[prefix.Length..];
+            {
+                key = key[prefix.Length..];
+                break;
+            }
+        if (key.EndsWith("LayerNorm.gamma", StringComparison.Ordinal))
+            return key[..^"gamma".Length] + "weight";
+        if (key.EndsWith("LayerNorm.beta", StringComparison.Ordinal))
+            return key[..^"beta".Length] + "bias";
         return key;
     }
 

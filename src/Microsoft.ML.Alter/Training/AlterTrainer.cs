@@ -133,7 +133,7 @@ public sealed class AlterTrainer
             p.requires_grad = trainableSet.Contains(p);
 
         var totalSteps = Math.Max(1, sampler.BatchesPerEpoch * stageOptions.Epochs);
-        var warmup = (int)Math.Round(totalSteps * _options.WarmupFraction);
+        var schedule = LearningRateSchedule.For(totalSteps, _options.WarmupFraction);
         // Tasks without a route yet (a routed model with a routing warm-up) train dense until this step.
         var routeStep = (int)Math.Round(totalSteps * model.Config.Mta.RouteWarmupFraction);
         var losses = new List<double>();
@@ -158,11 +158,10 @@ public sealed class AlterTrainer
                     cancellation.ThrowIfCancellationRequested();
                     if (step == routeStep && model.HasUnchosenRoutes)
                         model.FreezeRoutes();
-                    // Linear warm-up then linear decay to 0, per parameter group.
-                    var factor = step < warmup ? (step + 1) / (double)(warmup + 1) : Math.Max(0, (totalSteps - step) / (double)Math.Max(1, totalSteps - warmup));
+                    var factor = schedule.Factor(step);
                     for (var g = 0; g < controllers.Count; g++)
                         controllers[g].LearningRate = peaks[g] * factor;
-                    lossSum += TrainStep(model, rows, batches[b], optimizer, trainable, device);
+                    lossSum += TrainingStep.Run(model, rows, batches[b], optimizer, trainable, _options.MaxGradNorm, device);
                     step++;
                     if (step % CollectEverySteps == 0)
                         ReleaseOptimizerTemporaries();
@@ -223,39 +222,16 @@ public sealed class AlterTrainer
         GC.WaitForPendingFinalizers();
     }
 
-    private double TrainStep(AlterModel model, EncodedRows rows, int[] indices, OptimizerHelper optimizer, IReadOnlyList<Parameter> trainable, Device device)
-    {
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
-        using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
-        var mean = MultiTaskLoss.Mean(model, batch, indices.Select(i => rows.Tasks[i]).ToArray(), indices.Select(i => rows.Labels[i]).ToArray());
-        mean.backward();
-        nn.utils.clip_grad_norm_(trainable, _options.MaxGradNorm);
-        optimizer.step();
-        var value = mean.item<float>();
-        if (!float.IsFinite(value))
-            throw new InvalidOperationException($"The training loss became {value}; lower the learning rate.");
-        return value;
-    }
-
     /// <param name="peaks">Peak learning rate of each optimizer parameter group, in the optimizer's order.</param>
     private OptimizerHelper CreateOptimizer(IReadOnlyList<ParameterGroup> groups, out List<double> peaks)
     {
-        // Decay weight matrices only: biases, LayerNorm scales and selector logits are 1-D and stay undecayed.
         var paramGroups = new List<AdamW.ParamGroup>();
         peaks = new List<double>();
-        foreach (var group in groups)
-            foreach (var (parameters, decay) in new[]
-                     {
-                         (group.Parameters.Where(p => p.dim() >= 2).ToList(), _options.WeightDecay),
-                         (group.Parameters.Where(p => p.dim() < 2).ToList(), 0.0),
-                     })
-            {
-                if (parameters.Count == 0)
-                    continue;
-                paramGroups.Add(new AdamW.ParamGroup(parameters, new AdamW.Options { LearningRate = group.LearningRate, weight_decay = decay }));
-                peaks.Add(group.LearningRate);
-            }
+        foreach (var (parameters, learningRate, decay) in OptimizerGroups.Split(groups, _options.WeightDecay))
+        {
+            paramGroups.Add(new AdamW.ParamGroup(parameters, new AdamW.Options { LearningRate = learningRate, weight_decay = decay }));
+            peaks.Add(learningRate);
+        }
         if (paramGroups.Count == 0)
             throw new InvalidOperationException("Nothing to train: the stage has no trainable parameters.");
         return optim.AdamW(paramGroups);
