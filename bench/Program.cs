@@ -18,6 +18,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["scoring"] = ScoringCommand.Run,
     ["memory"] = MemoryCommand.Run,
     ["scaling"] = ScalingCommand.Run,
+    ["experts-memory"] = ExpertMemoryCommand.Run,
     ["profile"] = Microsoft.ML.Alter.Bench.Profile.TrainingStepProfile.Run,
     ["report"] = Microsoft.ML.Alter.Bench.Suite.ReportCommand.Run,
 };
@@ -56,6 +57,8 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
     Console.Error.WriteLine("  scaling [--data DIR] [--tasks a,b,...] [--counts 2,4,7] [--train-rows 384] [--warmup-rows 64] [--score-rows 512] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
+    Console.Error.WriteLine("  experts-memory [--data DIR] [--tasks 7] [--experts default|old] [--seed 42] [--out results]");
+    Console.Error.WriteLine("      N tasks of 3-50 rows (task folders cycled): stage 1 one epoch, then save; peak RSS and wall time of each, default vs former expert count");
     Console.Error.WriteLine("  report --from results/benchmark-MODE.json[,part2.json...] [--out DIR]");
     Console.Error.WriteLine("      BENCHMARKS-MODE.md again from raw JSON, nothing trained; several parts of one plan (run with --systems) merge into one report");
     Console.Error.WriteLine("  profile [--data DIR] [--batch 32] [--repeat 5] [--threads N] [--out results]");
