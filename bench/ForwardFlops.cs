@@ -8,7 +8,8 @@ namespace Microsoft.ML.Alter.Bench;
 /// how much more work ALTER does than the encoder it is compared with.
 /// </summary>
 /// <param name="EncoderFlopsPerToken">The pretrained encoder alone (what ONNX Runtime runs): attention projections and FFN of every layer.</param>
-/// <param name="AlterFlopsPerToken">The ALTER model: the encoder with its mixtures (every expert runs on every token: the mixture is dense).</param>
+/// <param name="AlterFlopsPerToken">The ALTER model: the encoder with its mixtures (a dense mixture runs every expert on every token, a routed
+/// one the k experts of the token's task, and the shared experts on every token).</param>
 /// <param name="Structure">What the mixtures are, e.g. "FeedForwardCopy × 8 (+0 shared) in layers 4, 5".</param>
 public sealed record ForwardCost(double EncoderFlopsPerToken, double AlterFlopsPerToken, string Structure)
 {
@@ -36,21 +37,23 @@ public static class ForwardFlops
     public static double Encoder(BertConfig c) => c.NumHiddenLayers * (Attention(c) + FeedForward(c));
 
     /// <summary>
-    /// ALTER: the encoder, plus in each MTA layer every task and shared expert; copied-FFN experts replace the layer's FFN,
-    /// bottleneck adapters are added beside it.
+    /// ALTER: the encoder, plus in each MTA layer the task experts a token runs (all of them, or its task's k when routed)
+    /// and every shared expert; copied-FFN experts replace the layer's FFN, bottleneck adapters are added beside it.
     /// </summary>
     public static double Alter(AlterModelConfig config)
     {
         var c = config.Encoder;
         var copies = config.Mta.ExpertKind == ExpertKind.FeedForwardCopy;
         var expert = copies ? FeedForward(c) : 2.0 * 2 * c.HiddenSize * config.Mta.AdapterSize;
-        var perMtaLayer = (config.ExpertCount + config.SharedExpertCount) * expert - (copies ? FeedForward(c) : 0);
+        var taskExperts = config.Mta.IsRouted ? Math.Min(config.Mta.ExpertsPerTask!.Value, config.ExpertCount) : config.ExpertCount;
+        var perMtaLayer = (taskExperts + config.SharedExpertCount) * expert - (copies ? FeedForward(c) : 0);
         return Encoder(c) + config.MtaLayers.Length * perMtaLayer;
     }
 
     /// <summary>
     /// 2 × the weights of every linear layer of the model's encoder that runs per token (the stage-2 gate runs per row and is
-    /// left out): the same count read from the built model instead of the configuration, as a check on <see cref="Alter"/>.
+    /// left out): the same count read from the built model instead of the configuration, as a check on <see cref="Alter"/> for
+    /// a dense mixture (a routed token runs only k of the experts counted here).
     /// </summary>
     public static double FromLinearWeights(AlterModel model)
         => 2.0 * model.Bert.Encoder.named_modules()
@@ -63,5 +66,6 @@ public static class ForwardFlops
 
     private static string Describe(AlterModelConfig config)
         => $"{config.Mta.ExpertKind}{(config.Mta.ExpertKind == ExpertKind.Bottleneck ? $" ({config.Mta.AdapterSize})" : "")} × {config.ExpertCount} "
+           + (config.Mta.IsRouted ? $"(routed: {config.Mta.ExpertsPerTask} per task) " : "")
            + $"(+{config.SharedExpertCount} shared) in layers {string.Join(", ", config.MtaLayers)}";
 }

@@ -48,10 +48,12 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("  peak [--repeat 7] [--threads N] [--batch 32] [--length 40] [--out results]");
     Console.Error.WriteLine("      fp32 matmul GFLOP/s: large square (machine peak) and MiniLM training shapes, results/peak.json");
     Console.Error.WriteLine("  alter [--data DIR] [--tasks a,b] [--max-train N] [--kind copy|bottleneck] [--layers 4,5] [--mta-layers 2] [--experts N]");
+    Console.Error.WriteLine("        [--experts-per-task K] [--route-warmup 0]");
     Console.Error.WriteLine("        [--shared 1] [--epochs1 3] [--epochs2 1] [--lr1 5e-5] [--lr2 5e-5] [--head-lr 1e-3] [--batch 32] [--threads N]");
     Console.Error.WriteLine("        [--name alter] [--save model.alter] [--out results]");
     Console.Error.WriteLine("      one ALTER model over all tasks: stage 1 and 1+2 dev/test per task, wall times, trainable parameters");
     Console.Error.WriteLine("  scoring [--data DIR] [--task sst2] [--split test] [--limit N] [--model file.alter] [--batches 32,1] [--repeat 2] [--threads N] [--quick] [--out results]");
+    Console.Error.WriteLine("          [--experts-per-task K] [--shared S] (untrained model: routed, with stage 2's shared experts)");
     Console.Error.WriteLine("      ALTER through ML.NET (Transform, PredictionEngine) vs ONNX Runtime's MiniLM encoder: sentences/s, tokens/s, FLOPs/token");
     Console.Error.WriteLine("  memory [--data DIR] [--rows 100000] [--first 1000] [--checkpoints 10] [--batch 32] [--model file.alter] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
@@ -62,7 +64,8 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("  report --from results/benchmark-MODE.json[,part2.json...] [--out DIR]");
     Console.Error.WriteLine("      BENCHMARKS-MODE.md again from raw JSON, nothing trained; several parts of one plan (run with --systems) merge into one report");
     Console.Error.WriteLine("  profile [--data DIR] [--batch 32] [--repeat 5] [--threads N] [--out results]");
-    Console.Error.WriteLine("      one training step of the plain encoder, ALTER's default and the bottleneck mixture: forward, backward, AdamW ms and GFLOP/s");
+    Console.Error.WriteLine("          [--structures plain,default,routed2,routed1,bottleneck] [--no-dropout-variants]");
+    Console.Error.WriteLine("      one training step of the plain encoder, ALTER's default, routed (k = 2, 1) and the bottleneck mixture: forward, backward, AdamW ms and GFLOP/s");
     return wantsHelp ? 0 : 2;
 }
 try

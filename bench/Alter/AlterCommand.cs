@@ -118,6 +118,8 @@ internal static class AlterCommand
             DefaultLayerCount = args.GetInt("mta-layers", defaults.DefaultLayerCount),
             ExpertCount = args.Get("experts", "") is { Length: > 0 } e ? int.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : null,
             AdapterSize = args.GetInt("adapter-size", defaults.AdapterSize),
+            ExpertsPerTask = args.GetOptionalInt("experts-per-task"),
+            RouteWarmupFraction = Double(args, "route-warmup", defaults.RouteWarmupFraction),
             Pooling = args.Get("pooling", "mean") == "cls" ? PoolingKind.Cls : PoolingKind.Mean,
         };
     }

@@ -48,16 +48,23 @@ internal static class TrainingStepProfile
         using var pretrained = PretrainedCheckpoint.Load(null);
         var specs = TaskSpecs.FromExamples(splits.SelectMany(s => s.Train));
         var profiles = new List<StepProfile>();
-        foreach (var (name, mta) in new[]
-                 {
-                     ("plain encoder (multi-ft)", new MtaOptions { Layers = Array.Empty<int>() }),
-                     ("ALTER default (FFN copies, 2 layers)", new MtaOptions()),
-                     ("ALTER bottleneck, all layers", new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, pretrained.Config.NumHiddenLayers).ToArray() }),
-                 })
+        var structures = new[]
+        {
+            ("plain", "plain encoder (multi-ft)", new MtaOptions { Layers = Array.Empty<int>() }),
+            ("default", "ALTER default (FFN copies, 2 layers)", new MtaOptions()),
+            ("routed2", "ALTER routed, 2 experts per task (prior's pair)", new MtaOptions { ExpertsPerTask = 2 }),
+            ("routed1", "ALTER routed, 1 expert per task", new MtaOptions { ExpertsPerTask = 1 }),
+            ("bottleneck", "ALTER bottleneck, all layers", new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, pretrained.Config.NumHiddenLayers).ToArray() }),
+        };
+        // On a loaded machine a full profile takes an hour: --structures picks some, --no-dropout-variants skips the second timing of each.
+        var chosen = args.GetList("structures");
+        foreach (var (_, name, mta) in structures.Where(s => chosen is null || chosen.Contains(s.Item1)))
         {
             using var model = AlterModel.Create(pretrained, specs, mta, seed: 1);
             profiles.Add(Measure(name, model, rows, repeat));
             Console.WriteLine($"{name}: {profiles[^1]}");
+            if (args.Flag("no-dropout-variants"))
+                continue;
             // The same structure without attention-probability dropout (an RNG pass over batch × heads × T² values per
             // layer): how much of the step that costs. Fresh weights: the time does not depend on them.
             var noAttentionDropout = model.Config with { Encoder = model.Config.Encoder with { AttentionProbsDropoutProb = 0 } };

@@ -27,7 +27,11 @@ internal static class ScoringCommand
         stamp.PrintHeader();
 
         var sentences = SpeedInputs.Sentences(data, task, split, limit);
-        using var model = SpeedInputs.Model(data, args.Get("model", ""));
+        var mta = new Modeling.MtaOptions { ExpertsPerTask = args.GetOptionalInt("experts-per-task") };
+        using var model = SpeedInputs.Model(data, args.Get("model", ""), mta);
+        // An untrained model costs what a stage-1 model does; --shared S adds stage 2's shared experts and gate.
+        if (args.GetInt("shared", 0) is > 0 and var shared && model.Config.SharedExpertCount == 0)
+            model.AddStage2(shared);
         Console.WriteLine($"model: {(args.Get("model", "") is { Length: > 0 } path ? path : "untrained (costs what a trained one does)")}, "
                           + $"tasks {string.Join(", ", model.Tasks.Select(t => t.Name))}");
         var result = ScoringSpeed.Measure(model, sentences, options, Console.WriteLine);
@@ -49,7 +53,8 @@ internal static class ScoringCommand
             Console.WriteLine($"ALTER Transform / ONNX Runtime at batch 32: {ratio:F2}× (target ≥ 0.8×)");
         Console.WriteLine($"forward cost: {result.Cost}");
         Console.WriteLine($"  check: 2 × the encoder's per-token linear weights = {weightCheck / 1e6:F1} MFLOP/token"
-                          + (Math.Abs(weightCheck - result.Cost.AlterFlopsPerToken) < 1 ? " (matches the count from the configuration)" : " (DIFFERS from the count from the configuration)"));
+                          + (model.Config.Mta.IsRouted ? " (every expert's weights; a routed token runs only its task's k)"
+                              : Math.Abs(weightCheck - result.Cost.AlterFlopsPerToken) < 1 ? " (matches the count from the configuration)" : " (DIFFERS from the count from the configuration)"));
         Console.WriteLine($"peak RSS: {ScoringMemory.Mib(result.PeakRssBytes):F0} MiB");
 
         var file = ResultsFile.Write(args, args.Get("name", "scoring") + ".json", new
@@ -57,7 +62,7 @@ internal static class ScoringCommand
             stamp,
             loadAverageAtEnd = RunStamp.ReadLoadAverage(),
             data = $"{task}/{split}.tsv",
-            model = args.Get("model", "") is { Length: > 0 } m2 ? m2 : "untrained, new MtaOptions(), all task folders",
+            model = args.Get("model", "") is { Length: > 0 } m2 ? m2 : $"untrained, {mta}, shared experts {model.Config.SharedExpertCount}, all task folders",
             result,
             flopsFromLinearWeights = weightCheck,
         });

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Alter.Tests;
 public sealed class AlterTrainingTests
 {
     // Tiny random encoder: it learns from scratch, so it gets a larger learning rate than a pretrained one would.
-    private static readonly AlterTrainingOptions TinyOptions = new()
+    internal static readonly AlterTrainingOptions TinyOptions = new()
     {
         Stage1 = new StageOptions { Epochs = 2, LearningRate = 1e-3, HeadLearningRate = 3e-3 },
         Stage2 = new StageOptions { Epochs = 1, LearningRate = 1e-3, HeadLearningRate = 3e-3 },

@@ -14,14 +14,7 @@ namespace Microsoft.ML.Alter.Tests;
 [TestClass]
 public sealed class TaskRoutingTests
 {
-    private static readonly AlterTrainingOptions TinyOptions = new()
-    {
-        Stage1 = new StageOptions { Epochs = 2, LearningRate = 1e-3, HeadLearningRate = 3e-3 },
-        Stage2 = new StageOptions { Epochs = 1, LearningRate = 1e-3, HeadLearningRate = 3e-3 },
-        AddTask = new StageOptions { Epochs = 2, LearningRate = 0, HeadLearningRate = 1e-2 },
-        BatchSize = 16,
-        Seed = 5,
-    };
+    private static AlterTrainingOptions TinyOptions => AlterTrainingTests.TinyOptions;
 
     /// <summary>Sentiment, topic, question and a sentence-pair task, rows of different lengths (padded batches).</summary>
     private static List<LabeledExample> FourTasks(int perTask, int seed)
