@@ -18,11 +18,15 @@ public static class AlterCatalog
     /// </summary>
     /// <param name="baseModel">Null for the embedded all-MiniLM-L6-v2, or a Hugging Face BERT checkpoint folder.</param>
     /// <param name="validationSet">Optional rows with the same columns: per-task accuracy is logged each epoch and the best epoch kept.</param>
+    /// <param name="predictedLabelColumnName">The output key column with each row's predicted label.</param>
+    /// <param name="scoreColumnName">The output vector column with each row's label probabilities.</param>
     public static AlterEstimator Alter(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string taskColumnName = "Task", string sentence1ColumnName = "Sentence1",
         string? sentence2ColumnName = null, string? baseModel = null, int stage1Epochs = 3, int stage2Epochs = 1,
-        int batchSize = 32, IDataView? validationSet = null)
-        => Alter(catalog, Simple(labelColumnName, taskColumnName, sentence1ColumnName, sentence2ColumnName, baseModel, stage1Epochs, stage2Epochs, batchSize, validationSet));
+        int batchSize = 32, IDataView? validationSet = null, string predictedLabelColumnName = "PredictedLabel",
+        string scoreColumnName = "Score")
+        => Alter(catalog, Simple(labelColumnName, taskColumnName, sentence1ColumnName, sentence2ColumnName, baseModel, stage1Epochs,
+            stage2Epochs, batchSize, validationSet, predictedLabelColumnName, scoreColumnName));
 
     /// <summary>Trains an ALTER multi-task classifier (stage 1, then stage 2) with every option.</summary>
     public static AlterEstimator Alter(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, AlterEstimator.Options options)
@@ -31,8 +35,10 @@ public static class AlterCatalog
     /// <summary>Stage 1 only: the transformer already predicts; continue with <see cref="AlterStage2(MulticlassClassificationCatalog.MulticlassClassificationTrainers, AlterTransformer, string, IDataView?, int)"/>.</summary>
     public static AlterEstimator AlterStage1(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string taskColumnName = "Task", string sentence1ColumnName = "Sentence1",
-        string? sentence2ColumnName = null, string? baseModel = null, int epochs = 3, int batchSize = 32, IDataView? validationSet = null)
-        => AlterStage1(catalog, Simple(labelColumnName, taskColumnName, sentence1ColumnName, sentence2ColumnName, baseModel, epochs, 0, batchSize, validationSet));
+        string? sentence2ColumnName = null, string? baseModel = null, int epochs = 3, int batchSize = 32, IDataView? validationSet = null,
+        string predictedLabelColumnName = "PredictedLabel", string scoreColumnName = "Score")
+        => AlterStage1(catalog, Simple(labelColumnName, taskColumnName, sentence1ColumnName, sentence2ColumnName, baseModel, epochs, 0,
+            batchSize, validationSet, predictedLabelColumnName, scoreColumnName));
 
     /// <summary>Stage 1 only, with every option (the stage-2 options are not used).</summary>
     public static AlterEstimator AlterStage1(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, AlterEstimator.Options options)
@@ -85,8 +91,10 @@ public static class AlterCatalog
         => Contracts.CheckRef(catalog, nameof(catalog)).GetEnvironment();
 
     private static AlterEstimator.Options Simple(string label, string task, string sentence1, string? sentence2, string? baseModel,
-        int stage1Epochs, int stage2Epochs, int batchSize, IDataView? validationSet) => new()
+        int stage1Epochs, int stage2Epochs, int batchSize, IDataView? validationSet, string predictedLabel, string score) => new()
     {
+        PredictedLabelColumnName = predictedLabel,
+        ScoreColumnName = score,
         LabelColumnName = label,
         TaskColumnName = task,
         Sentence1ColumnName = sentence1,

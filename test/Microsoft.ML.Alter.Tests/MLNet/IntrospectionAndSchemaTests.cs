@@ -67,6 +67,25 @@ public sealed class IntrospectionAndSchemaTests
         Assert.IsTrue(s.Annotations.TryFindColumn("SlotNames", out _) && s.Annotations.TryFindColumn("ScoreColumnKind", out _));
     }
 
+    [TestMethod]
+    public void SimpleOverloadsNameTheOutputColumns()
+    {
+        var ml = new MLContext(seed: 1);
+        var input = SchemaShape.Create(MLNetFixture.Keyed(MLNetFixture.Test).Schema);
+        var trainers = ml.MulticlassClassification.Trainers;
+        foreach (var estimator in new[]
+        {
+            trainers.Alter(sentence2ColumnName: "Sentence2", predictedLabelColumnName: "Guess", scoreColumnName: "Confidence"),
+            trainers.AlterStage1(sentence2ColumnName: "Sentence2", predictedLabelColumnName: "Guess", scoreColumnName: "Confidence"),
+        })
+        {
+            var shape = estimator.GetOutputSchema(input);
+            Assert.IsTrue(shape.TryFindColumn("Guess", out var p) && p.IsKey);
+            Assert.IsTrue(shape.TryFindColumn("Confidence", out var s) && s.Kind == SchemaShape.Column.VectorKind.Vector);
+            Assert.IsFalse(shape.TryFindColumn("PredictedLabel", out _) || shape.TryFindColumn("Score", out _));
+        }
+    }
+
     private static string[] Texts(DataViewSchema.Column column, string kind)
     {
         VBuffer<ReadOnlyMemory<char>> values = default;
