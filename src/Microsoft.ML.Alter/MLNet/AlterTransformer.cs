@@ -1,4 +1,5 @@
 using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Serving;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -21,14 +22,16 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     private readonly LabelSet _labels;
     private readonly ScoringColumns _columns;
     private readonly RowScorer _scorer;
+    private readonly OnnxRuntimePredictor? _onnx;
 
-    internal AlterTransformer(IHostEnvironment env, AlterModel model, LabelSet labels, ScoringColumns columns)
+    internal AlterTransformer(IHostEnvironment env, AlterModel model, LabelSet labels, ScoringColumns columns, OnnxRuntimePredictor? onnx = null)
         : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(AlterTransformer)))
     {
         _model = model;
         _labels = labels;
         _columns = columns;
-        _scorer = new RowScorer(model, labels, columns);
+        _onnx = onnx;
+        _scorer = new RowScorer(model, labels, columns, onnx);
         _model.eval();
     }
 
@@ -81,7 +84,7 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
         {
             UnknownTask = unknownTask ?? _columns.UnknownTask,
             BatchSize = scoringBatchSize ?? _columns.BatchSize,
-        });
+        }, _onnx);
     }
 
     internal ScoringColumns Columns => _columns;
@@ -150,5 +153,9 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     }
 
     /// <summary>Releases the model's native tensors. The transformer cannot score afterwards.</summary>
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        _onnx?.Dispose();
+        _model.Dispose();
+    }
 }

@@ -14,7 +14,7 @@ namespace Microsoft.ML.Alter.MLNet;
 /// rows one by one in input order. The schema is exactly the row mapper's, so PredictionEngine
 /// and Transform agree on columns and annotations. Nothing is computed until a cursor moves (lazy, like any IDataView).
 /// </remarks>
-internal sealed class BatchScoringDataView : IDataView
+internal sealed partial class BatchScoringDataView : IDataView
 {
     private readonly IHost _host;
     private readonly IDataView _input;
