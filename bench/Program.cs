@@ -21,6 +21,7 @@ var commands = new Dictionary<string, Func<BenchArgs, int>>(StringComparer.Ordin
     ["experts-memory"] = ExpertMemoryCommand.Run,
     ["profile"] = Microsoft.ML.Alter.Bench.Profile.TrainingStepProfile.Run,
     ["report"] = Microsoft.ML.Alter.Bench.Suite.ReportCommand.Run,
+    ["onnx-serving"] = Microsoft.ML.Alter.Bench.Serving.OnnxServingCommand.Run,
 };
 // No command (or options first): the whole benchmark, every system and measurement, BENCHMARKS-MODE.md at the end.
 var wantsHelp = args.Any(a => a is "--help" or "-h" or "help");
@@ -61,6 +62,8 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
     Console.Error.WriteLine("  experts-memory [--data DIR] [--tasks 7] [--experts default|old] [--seed 42] [--out results]");
     Console.Error.WriteLine("      N tasks of 3-50 rows (task folders cycled): stage 1 one epoch, then save; peak RSS and wall time of each, default vs former expert count");
+    Console.Error.WriteLine("  onnx-serving [--data DIR] [--model file.alter] [--limit 1000] [--repeat 2] [--engine-rows 256] [--threads N] [--quick] [--out results]");
+    Console.Error.WriteLine("      TorchSharp vs ONNX Runtime (exported graph, fp32): sentences/s at batch 32 and 1 (sst2 and mixed tasks), max |diff|, PredictionEngine on 1/2/4 threads");
     Console.Error.WriteLine("  report --from results/benchmark-MODE.json[,part2.json...] [--out DIR]");
     Console.Error.WriteLine("      BENCHMARKS-MODE.md again from raw JSON, nothing trained; several parts of one plan (run with --systems) merge into one report");
     Console.Error.WriteLine("  profile [--data DIR] [--batch 32] [--repeat 5] [--threads N] [--out results]");

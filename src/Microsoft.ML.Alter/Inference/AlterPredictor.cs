@@ -47,7 +47,7 @@ public static class AlterPredictor
         return result;
     }
 
-    private static int ArgMax(float[] values)
+    internal static int ArgMax(float[] values)
     {
         var best = 0;
         for (var i = 1; i < values.Length; i++)

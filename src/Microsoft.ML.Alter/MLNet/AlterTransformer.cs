@@ -1,4 +1,5 @@
 using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Serving;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -21,14 +22,16 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     private readonly LabelSet _labels;
     private readonly ScoringColumns _columns;
     private readonly RowScorer _scorer;
+    private readonly OnnxRuntimePredictor? _onnx;
 
-    internal AlterTransformer(IHostEnvironment env, AlterModel model, LabelSet labels, ScoringColumns columns)
+    internal AlterTransformer(IHostEnvironment env, AlterModel model, LabelSet labels, ScoringColumns columns, OnnxRuntimePredictor? onnx = null)
         : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(AlterTransformer)))
     {
         _model = model;
         _labels = labels;
         _columns = columns;
-        _scorer = new RowScorer(model, labels, columns);
+        _onnx = onnx;
+        _scorer = new RowScorer(model, labels, columns, onnx);
         _model.eval();
     }
 
@@ -90,7 +93,7 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
             UnknownTask = unknownTask ?? _columns.UnknownTask,
             BatchSize = scoringBatchSize ?? _columns.BatchSize,
             BadRows = badRows ?? _columns.BadRows,
-        });
+        }, _onnx);
     }
 
     internal ScoringColumns Columns => _columns;
@@ -167,7 +170,10 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     public void Dispose()
     {
         lock (_model)
+        {
+            _onnx?.Dispose();
             _model.Dispose();
+        }
     }
 
     /// <summary>The model, or <see cref="ObjectDisposedException"/> naming this transformer once it is disposed.</summary>

@@ -14,7 +14,7 @@ namespace Microsoft.ML.Alter.MLNet;
 /// rows one by one in input order. The schema is exactly the row mapper's, so PredictionEngine
 /// and Transform agree on columns and annotations. Nothing is computed until a cursor moves (lazy, like any IDataView).
 /// </remarks>
-internal sealed class BatchScoringDataView : IDataView
+internal sealed partial class BatchScoringDataView : IDataView
 {
     /// <summary>In <see cref="SourceOf"/>: the column is the PredictedLabel output.</summary>
     internal const int PredictedOutput = -1;

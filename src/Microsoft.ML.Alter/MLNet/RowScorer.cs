@@ -1,6 +1,7 @@
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
+using Microsoft.ML.Alter.Serving;
 using Microsoft.ML.Alter.Text;
 using Microsoft.ML.Alter.Training;
 
@@ -12,9 +13,10 @@ internal readonly record struct ScoringRow(long Position, string Task, string? T
 /// <summary>
 /// Scores rows for both ML.NET paths (the batched Transform cursor and the row-at-a-time PredictionEngine mapper):
 /// checks each row with messages that name the row, column and task, runs the network once per call through the core's
-/// <see cref="AlterPredictor"/>, and spreads each task's probabilities onto the union label slots.
+/// <see cref="AlterPredictor"/> (or, when given, an ONNX Runtime session of the exported model), and spreads each task's
+/// probabilities onto the union label slots.
 /// </summary>
-internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumns columns)
+internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumns columns, OnnxRuntimePredictor? onnx = null)
 {
     private long _networkCalls;
     private long _paddedTokens;
@@ -75,17 +77,25 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
 
         RowPrediction[] results;
         var encoded = EncodedRows.FromInputs(model, inputs);
-        // One model, possibly many cursors: TorchSharp modules are not documented as thread-safe, so calls take turns; and
-        // Dispose takes the same lock, so it waits for a running batch instead of freeing tensors under it.
-        lock (model)
+        void Count(int[] batch)
+        {
+            Interlocked.Increment(ref _networkCalls);
+            Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
+        }
+        // An ONNX Runtime session runs concurrent calls, so threads score in parallel. TorchSharp modules are not documented
+        // as thread-safe (and inference switches the model to eval mode and back), so TorchSharp calls take turns; Dispose
+        // takes the same lock, so it waits for a running batch instead of freeing tensors under it.
+        if (onnx is not null)
         {
             ObjectDisposedException.ThrowIf(model.IsDisposed, typeof(AlterTransformer));
-            results = AlterPredictor.Predict(model, encoded, batchSize, CancellationToken.None, batch =>
-            {
-                Interlocked.Increment(ref _networkCalls);
-                Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
-            });
+            results = onnx.Predict(encoded.Inputs, encoded.Tasks, batchSize, Count);
         }
+        else
+            lock (model)
+            {
+                ObjectDisposedException.ThrowIf(model.IsDisposed, typeof(AlterTransformer));
+                results = AlterPredictor.Predict(model, encoded, batchSize, CancellationToken.None, Count);
+            }
         for (var k = 0; k < known.Count; k++)
         {
             var i = known[k];

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Microsoft.ML.Alter.Bench.Speed;
+using Microsoft.ML.Alter.Data;
+using Microsoft.ML.Alter.Inference;
+using Microsoft.ML.Alter.MLNet;
+using Microsoft.ML.Alter.Serving;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Microsoft.ML.Alter.Bench.Serving;
+
+/// <summary>
+/// `onnx-serving`: the same ALTER model scored by the TorchSharp core and by ONNX Runtime on its exported graph (fp32):
+/// sentences/s at batch 32 and 1 on sst2's test split and on a mixed-task set, the agreement of the two, and ML.NET
+/// PredictionEngine throughput with 1, 2 and 4 threads for both backends. results/onnx-serving.json.
+/// </summary>
+internal static class OnnxServingCommand
+{
+    public static int Run(BenchArgs args)
+    {
+        var threads = args.GetInt("threads", 0);
+        if (threads > 0)
+            TorchSharp.torch.set_num_threads(threads);
+        var quick = args.Flag("quick");
+        var limit = args.GetInt("limit", quick ? 200 : 1000);
+        var repeat = args.GetInt("repeat", quick ? 1 : 2);
+        var engineRows = args.GetInt("engine-rows", quick ? 64 : 256);
+        var data = args.DataFolder();
+        var stamp = RunStamp.Capture();
+        stamp.PrintHeader();
+
+        using var model = SpeedInputs.Model(data, args.Get("model", ""));
+        var sst2 = SpeedInputs.Sentences(data, "sst2", "test", limit);
+        var perTask = Math.Max(1, limit / model.Tasks.Count);
+        var mixed = model.Tasks.SelectMany(t => SpeedInputs.Sentences(data, t.Name, "test", perTask)).ToList();
+        mixed = mixed.Select((r, i) => (r, k: (i * 7919L) % mixed.Count)).OrderBy(p => p.k).Select(p => p.r).ToList();
+        Console.WriteLine($"model: {(args.Get("model", "") is { Length: > 0 } p ? p : "untrained (costs what a trained one does)")}; tasks {model.Tasks.Count}; "
+                          + $"sst2 test rows {sst2.Count}, mixed rows {mixed.Count}; TorchSharp threads {TorchSharp.torch.get_num_threads()}, cores {Environment.ProcessorCount}");
+
+        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (threads > 0)
+            sessionOptions.IntraOpNumThreads = threads;
+        using var onnx = OnnxRuntimePredictor.FromModel(model, sessionOptions);
+
+        var rows = new List<object>();
+        Console.WriteLine("| rows | batch | TorchSharp sentences/s | ONNX Runtime fp32 sentences/s | ONNX Runtime / TorchSharp | max abs diff | same label |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, set) in new[] { ("sst2/test", sst2), ("mixed tasks/test", mixed) })
+            foreach (var batch in new[] { 32, 1 })
+            {
+                var torch = Best(repeat, () => AlterPredictor.Predict(model, set, batch), out var torchResult);
+                var ort = Best(repeat, () => onnx.Predict(set, batch), out var ortResult);
+                var diff = MaxDifference(torchResult, ortResult);
+                var agree = torchResult.Zip(ortResult).Count(p => p.First.PredictedLabel == p.Second.PredictedLabel);
+                Console.WriteLine($"| {name} | {batch} | {set.Count / torch:F1} | {set.Count / ort:F1} | {torch / ort:F2}× | {diff:E1} | {agree}/{set.Count} |");
+                rows.Add(new { set = name, batch, rows = set.Count, torchSeconds = torch, onnxSeconds = ort, onnxOverTorch = torch / ort, maxAbsDiff = diff, sameLabel = agree });
+            }
+
+        var ml = new MLContext(seed: 1);
+        var alter = AlterTransformer.FromModel(ml, model, sentence2ColumnName: nameof(ScoringRow.Sentence2));
+        var alterOnnx = alter.WithOnnxRuntimeScoring(sessionOptions);
+        var engineInputs = mixed.Take(engineRows).Select(ScoringRow.From).ToList();
+        var engines = new List<object>();
+        foreach (var (backend, transformer) in new[] { ("TorchSharp", alter), ("ONNX Runtime", alterOnnx) })
+            foreach (var count in new[] { 1, 2, 4 })
+            {
+                var seconds = Best(repeat, () => EngineThreads(ml, transformer, engineInputs, count), out _);
+                Console.WriteLine($"PredictionEngine {backend}, {count} thread(s): {engineInputs.Count / seconds:F1} rows/s");
+                engines.Add(new { backend, threads = count, rows = engineInputs.Count, seconds, rowsPerSecond = engineInputs.Count / seconds });
+            }
+
+        var file = ResultsFile.Write(args, args.Get("name", "onnx-serving") + ".json", new { stamp, loadAverageAtEnd = RunStamp.ReadLoadAverage(), predictors = rows, predictionEngines = engines });
+        Console.WriteLine($"wrote {file}");
+        return 0;
+    }
+
+    private static bool EngineThreads(MLContext ml, AlterTransformer transformer, List<ScoringRow> rows, int threads)
+    {
+        var workers = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            using var engine = ml.Model.CreatePredictionEngine<ScoringRow, ScoreOnlyRow>(transformer);
+            for (var i = t; i < rows.Count; i += threads)
+                engine.Predict(rows[i]);
+        })).ToArray();
+        Task.WaitAll(workers);
+        return true;
+    }
+
+    /// <summary>Seconds of the fastest of <paramref name="repeat"/> timed passes, after one untimed warm-up pass.</summary>
+    private static double Best<T>(int repeat, Func<T> pass, out T result)
+    {
+        result = pass();
+        var best = double.MaxValue;
+        for (var i = 0; i < repeat; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            result = pass();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
+    private static float MaxDifference(RowPrediction[] a, RowPrediction[] b)
+    {
+        var worst = 0f;
+        for (var r = 0; r < a.Length; r++)
+            for (var i = 0; i < a[r].Probabilities.Length; i++)
+                worst = Math.Max(worst, Math.Abs(a[r].Probabilities[i] - b[r].Probabilities[i]));
+        return worst;
+    }
+}
+
+/// <summary>The Score column only, what a PredictionEngine reads.</summary>
+public sealed class ScoreOnlyRow
+{
+    public float[] Score { get; set; } = Array.Empty<float>();
+}
