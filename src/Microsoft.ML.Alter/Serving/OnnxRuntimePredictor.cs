@@ -12,7 +12,9 @@ namespace Microsoft.ML.Alter.Serving;
 /// dynamically padded batches of mixed tasks as <see cref="AlterPredictor"/>, the same <see cref="RowPrediction"/>s.
 /// </summary>
 /// <remarks>
-/// Thread-safe without a lock: ONNX Runtime sessions may run concurrently, and every call owns its buffers. Tokenization
+/// Thread-safe without a global lock: ONNX Runtime sessions may run concurrently, and every call owns its buffers; calls
+/// share a reader lock that only <see cref="Dispose"/> takes exclusively, so Dispose waits for running calls instead of
+/// freeing the native session under them, and later calls throw <see cref="ObjectDisposedException"/>. Tokenization
 /// uses the vocabulary, lower-casing and maximum length stored in the file, so a file alone is enough to serve.
 /// </remarks>
 public sealed class OnnxRuntimePredictor : IDisposable
@@ -20,6 +22,8 @@ public sealed class OnnxRuntimePredictor : IDisposable
     private static readonly string[] OutputNames = { AlterOnnxNames.Probabilities };
     private readonly InferenceSession _session;
     private readonly Dictionary<string, int> _taskIndex;
+    private readonly ReaderWriterLockSlim _running = new();
+    private bool _disposed;
 
     private OnnxRuntimePredictor(InferenceSession session, string source)
     {
@@ -98,6 +102,20 @@ public sealed class OnnxRuntimePredictor : IDisposable
         ArgumentNullException.ThrowIfNull(tasks);
         if (inputs.Count != tasks.Count)
             throw new ArgumentException($"{inputs.Count} inputs but {tasks.Count} task indices.", nameof(tasks));
+        _running.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Score(inputs, tasks, batchSize, batchScored);
+        }
+        finally
+        {
+            _running.ExitReadLock();
+        }
+    }
+
+    private RowPrediction[] Score(IReadOnlyList<EncodedInput> inputs, IReadOnlyList<int> tasks, int batchSize, Action<int[]>? batchScored)
+    {
         var result = new RowPrediction[inputs.Count];
         var offsets = Metadata.LabelOffsets;
         foreach (var indices in LengthBatches.Sorted(inputs.Select(i => i.Length).ToList(), batchSize))
@@ -150,5 +168,20 @@ public sealed class OnnxRuntimePredictor : IDisposable
         return result;
     }
 
-    public void Dispose() => _session.Dispose();
+    /// <summary>Waits for running calls, then releases the session. Safe to call twice.</summary>
+    public void Dispose()
+    {
+        _running.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _session.Dispose();
+        }
+        finally
+        {
+            _running.ExitWriteLock();
+        }
+    }
 }

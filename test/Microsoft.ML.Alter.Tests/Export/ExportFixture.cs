@@ -21,10 +21,10 @@ internal static class ExportFixture
     };
 
     public static AlterModel Create(ExpertKind kind = ExpertKind.FeedForwardCopy, bool stage2 = false, PoolingKind pooling = PoolingKind.Mean,
-        PretrainedCheckpoint? pretrained = null, int sharedExperts = 1, double noise = 0.1)
+        PretrainedCheckpoint? pretrained = null, int sharedExperts = 1, double noise = 0.1, int? expertsPerTask = null)
     {
         using var tiny = pretrained is null ? TinyBert.Checkpoint() : null;
-        var model = AlterModel.Create(pretrained ?? tiny!, Tasks, new MtaOptions { Layers = pretrained is null ? new[] { 0, 1 } : null, ExpertKind = kind, Pooling = pooling },
+        var model = AlterModel.Create(pretrained ?? tiny!, Tasks, new MtaOptions { Layers = pretrained is null ? new[] { 0, 1 } : null, ExpertKind = kind, Pooling = pooling, ExpertsPerTask = expertsPerTask },
             maxLength: pretrained is null ? 32 : 128, seed: 11);
         if (stage2)
             model.AddStage2(sharedExperts);

@@ -17,13 +17,18 @@ public sealed class OnnxExportParityTests
     private const float Tolerance = 1e-4f;
 
     [TestMethod]
-    [DataRow(ExpertKind.FeedForwardCopy, false, PoolingKind.Mean, DisplayName = "copy experts, stage 1, mean pooling")]
-    [DataRow(ExpertKind.FeedForwardCopy, true, PoolingKind.Mean, DisplayName = "copy experts, stage 2, mean pooling")]
-    [DataRow(ExpertKind.Bottleneck, false, PoolingKind.Cls, DisplayName = "adapters, stage 1, CLS pooling")]
-    [DataRow(ExpertKind.Bottleneck, true, PoolingKind.Mean, DisplayName = "adapters, stage 2, mean pooling")]
-    public void PaddedMixedBatchMatchesTorchSharp(ExpertKind kind, bool stage2, PoolingKind pooling)
+    [DataRow(ExpertKind.FeedForwardCopy, false, PoolingKind.Mean, 0, DisplayName = "copy experts, stage 1, mean pooling")]
+    [DataRow(ExpertKind.FeedForwardCopy, true, PoolingKind.Mean, 0, DisplayName = "copy experts, stage 2, mean pooling")]
+    [DataRow(ExpertKind.Bottleneck, false, PoolingKind.Cls, 0, DisplayName = "adapters, stage 1, CLS pooling")]
+    [DataRow(ExpertKind.Bottleneck, true, PoolingKind.Mean, 0, DisplayName = "adapters, stage 2, mean pooling")]
+    [DataRow(ExpertKind.FeedForwardCopy, false, PoolingKind.Mean, 2, DisplayName = "copy experts routed top-2, stage 1")]
+    [DataRow(ExpertKind.FeedForwardCopy, true, PoolingKind.Mean, 1, DisplayName = "copy experts routed top-1, stage 2")]
+    public void PaddedMixedBatchMatchesTorchSharp(ExpertKind kind, bool stage2, PoolingKind pooling, int expertsPerTask)
     {
-        using var model = ExportFixture.Create(kind, stage2, pooling, sharedExperts: stage2 ? 2 : 1);
+        // Routed mixtures export as the dense formula with the unrouted weights exactly 0 (the selector masks them), so the
+        // graph computes what the routed TorchSharp model computes.
+        using var model = ExportFixture.Create(kind, stage2, pooling, sharedExperts: stage2 ? 2 : 1, expertsPerTask: expertsPerTask);
+        Assert.AreEqual(expertsPerTask > 0, model.Config.Mta.IsRouted);
         var rows = ExportFixture.Rows();
         var encoded = EncodedRows.FromInputs(model, rows);
         var expected = AlterPredictor.Predict(model, encoded, batchSize: 64);

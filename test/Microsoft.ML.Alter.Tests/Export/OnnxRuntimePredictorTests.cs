@@ -53,4 +53,42 @@ public sealed class OnnxRuntimePredictorTests
         foreach (var thread in threads)
             Assert.AreEqual(0f, OnnxExportParityTests.MaxDifference(expected, thread.Result), "concurrent scoring differs from sequential");
     }
+
+    [TestMethod]
+    public void DisposeWhileThreadsScoreWaitsForThemAndLaterCallsSayDisposed()
+    {
+        using var model = ExportFixture.Create();
+        var predictor = OnnxRuntimePredictor.FromModel(model);
+        var rows = ExportFixture.Rows();
+        var expected = predictor.Predict(rows, batchSize: 4);
+        using var started = new CountdownEvent(4);
+        // Each thread scores until the predictor is disposed: every call either completes with the right result or
+        // throws ObjectDisposedException; none sees a freed session (which would crash the process or give other numbers).
+        var threads = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            started.Signal();
+            var completed = 0;
+            while (true)
+            {
+                try
+                {
+                    var actual = predictor.Predict(rows, batchSize: 4);
+                    Assert.AreEqual(0f, OnnxExportParityTests.MaxDifference(expected, actual));
+                    completed++;
+                }
+                catch (ObjectDisposedException e)
+                {
+                    StringAssert.Contains(e.ObjectName, nameof(OnnxRuntimePredictor));
+                    return completed;
+                }
+            }
+        })).ToArray();
+        started.Wait();
+        Thread.Sleep(200);
+        predictor.Dispose();
+        Assert.IsTrue(Task.WaitAll(threads, TimeSpan.FromMinutes(2)), "every scoring thread ends after Dispose");
+        Assert.IsTrue(threads.Sum(t => t.Result) > 0, "the threads scored before Dispose");
+        Assert.ThrowsExactly<ObjectDisposedException>(() => predictor.Predict(rows));
+        predictor.Dispose();
+    }
 }
