@@ -55,6 +55,11 @@ internal static class MLNetCompatibility
                     // A reference inside a generic context (an open instantiation) resolves only with its type
                     // arguments; such references name generic parameters of this assembly, not ML.NET members.
                 }
+                catch (FileNotFoundException e) when (!IsMLNetAssembly(e.FileName))
+                {
+                    // Another package's assembly (ONNX Runtime, used by export and its scoring backend only) loads when
+                    // that feature is used; its absence says nothing about the ML.NET version.
+                }
                 catch (Exception e) when (e is MissingMemberException or TypeLoadException or FileNotFoundException or BadImageFormatException)
                 {
                     missing.Add(e.Message);
@@ -67,8 +72,27 @@ internal static class MLNetCompatibility
         }
         catch (ReflectionTypeLoadException e)
         {
-            missing.AddRange(e.LoaderExceptions.OfType<Exception>().Select(l => l.Message).Distinct());
+            missing.AddRange(e.LoaderExceptions.OfType<Exception>()
+                .Where(l => l is not FileNotFoundException f || IsMLNetAssembly(f.FileName))
+                .Select(l => l.Message).Distinct());
         }
         return (count, missing);
+    }
+
+    /// <summary>
+    /// Whether a missing assembly is one of ML.NET's: signed with the key of the assembly that holds <see cref="MLContext"/>
+    /// (an unreadable name counts as ML.NET's, so nothing is hidden). Unsigned assemblies (OnnxSharp) are other packages'.
+    /// </summary>
+    internal static bool IsMLNetAssembly(string? displayName)
+    {
+        try
+        {
+            var token = new AssemblyName(displayName ?? "").GetPublicKeyToken();
+            return token is not null && token.AsSpan().SequenceEqual(typeof(MLContext).Assembly.GetName().GetPublicKeyToken());
+        }
+        catch (Exception e) when (e is ArgumentException or FileLoadException)
+        {
+            return true;
+        }
     }
 }
