@@ -21,12 +21,15 @@ internal static class AlterCommand
         var mta = MtaFromArgs(args);
         var options = new AlterTrainingOptions
         {
-            Stage1 = new StageOptions { Epochs = args.GetInt("epochs1", 3), LearningRate = Double(args, "lr1", 5e-5), HeadLearningRate = Double(args, "head-lr", 1e-3) },
+            Stage1 = new StageOptions { Epochs = args.GetInt("epochs1", 3), LearningRate = Double(args, "lr1", 5e-5), HeadLearningRate = Double(args, "head-lr", 1e-3),
+                EarlyStoppingPatience = args.GetInt("patience", 2) },
             Stage2 = new StageOptions { Epochs = args.GetInt("epochs2", 1), LearningRate = Double(args, "lr2", 5e-5), HeadLearningRate = Double(args, "head-lr", 1e-3) },
             SharedExperts = args.GetInt("shared", 1),
             TrainHeadsInStage2 = !args.Flag("freeze-heads"),
             BatchSize = args.GetInt("batch", 32),
             SamplingTemperature = Double(args, "temperature", 1.0),
+            WarmupFraction = Double(args, "warmup", 0.06),
+            WeightDecay = Double(args, "weight-decay", 0.01),
             Seed = args.GetInt("seed", 42),
             ProgressInterval = args.GetInt("progress", 100),
         };
@@ -44,6 +47,8 @@ internal static class AlterCommand
         var (model, stage1) = trainer.CreateAndTrainStage1(pretrained, train, dev, mta, args.GetInt("max-length", 128));
         using (model)
         {
+            if (args.Flag("stage1-only"))
+                return ReportStage1(args, name, stamp, mta, options, splits, stage1);
             var test1 = Test(model, splits);
             var stage2 = trainer.TrainStage2(model, train, dev);
             var test2 = Test(model, splits);
@@ -94,6 +99,22 @@ internal static class AlterCommand
         return 0;
     }
 
+    /// <summary>A recipe probe: stage 1's dev accuracy per task and its epochs, no test scoring (settings are chosen on dev).</summary>
+    private static int ReportStage1(BenchArgs args, string name, RunStamp stamp, MtaOptions mta, AlterTrainingOptions options, IReadOnlyList<TaskSplits> splits, StageResult stage1)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {name} | " + string.Join(" | ", splits.Select(s => $"{s.Task} {stage1.DevAccuracy.GetValueOrDefault(s.Task):F4}"))
+                          + $" | dev mean {stage1.MeanDevAccuracy:F4} | best epoch {stage1.BestEpoch} of {stage1.EpochsRun} | {stage1.WallTime.TotalMinutes:F1} min |");
+        var path = ResultsFile.Write(args, $"{name}.json", new
+        {
+            stamp, mta = mta.ToString(), options = options with { },
+            devStage1 = splits.ToDictionary(s => s.Task, s => stage1.DevAccuracy.GetValueOrDefault(s.Task)),
+            stage1 = Summary(stage1),
+        });
+        Console.WriteLine($"results: {path}");
+        return 0;
+    }
+
     private static double Double(BenchArgs args, string name, double fallback)
         => args.Get(name, "") is { Length: > 0 } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
@@ -121,6 +142,7 @@ internal static class AlterCommand
             ExpertsPerTask = args.GetOptionalInt("experts-per-task"),
             RouteWarmupFraction = Double(args, "route-warmup", defaults.RouteWarmupFraction),
             Pooling = args.Get("pooling", "mean") == "cls" ? PoolingKind.Cls : PoolingKind.Mean,
+            HeadDropout = Double(args, "head-dropout", defaults.HeadDropout),
         };
     }
 
