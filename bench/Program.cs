@@ -52,6 +52,7 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("        [--experts-per-task K] [--route-warmup 0]");
     Console.Error.WriteLine("        [--shared 1] [--epochs1 3] [--epochs2 1] [--lr1 5e-5] [--lr2 5e-5] [--head-lr 1e-3] [--batch 32] [--threads N]");
     Console.Error.WriteLine("        [--name alter] [--save model.alter] [--out results]");
+    Console.Error.WriteLine("        recipe probes: [--stage1-only] (stage 1's dev accuracy only, no test scoring) [--warmup 0.06] [--weight-decay 0.01] [--patience 2] [--head-dropout 0.1]");
     Console.Error.WriteLine("      one ALTER model over all tasks: stage 1 and 1+2 dev/test per task, wall times, trainable parameters");
     Console.Error.WriteLine("  scoring [--data DIR] [--task sst2] [--split test] [--limit N] [--model file.alter] [--batches 32,1] [--repeat 2] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("          [--experts-per-task K] [--shared S] (untrained model: routed, with stage 2's shared experts)");
