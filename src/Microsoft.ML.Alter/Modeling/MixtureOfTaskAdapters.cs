@@ -95,12 +95,17 @@ public sealed class MixtureOfTaskAdapters : nn.Module
     /// </summary>
     private Tensor TaskMixture(Tensor hidden, Tensor taskIds, Tensor weights)
     {
-        using var cpuTasks = taskIds.cpu();
-        var rowTasks = cpuTasks.data<long>().ToArray();
+        // Grouping needs the task ids on the CPU (a device sync); a dense mixture runs every expert on every row without it.
+        long[]? rowTasks = null;
+        if (selector.HasRoutes)
+        {
+            using var cpuTasks = taskIds.cpu();
+            rowTasks = cpuTasks.data<long>().ToArray();
+        }
         Tensor? mixture = null;
         for (var e = 0; e < experts.Count; e++)
         {
-            var rows = selector.RowsOf(e, rowTasks);
+            var rows = rowTasks is null ? null : selector.RowsOf(e, rowTasks);
             if (rows is null)
             {
                 // Every row: one matmul over the whole batch, no gather (the original dense mixture).

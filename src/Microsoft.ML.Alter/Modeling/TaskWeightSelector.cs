@@ -70,6 +70,9 @@ public sealed class TaskWeightSelector : nn.Module
         return Enumerable.Range(0, _experts).OrderByDescending(e => values[e]).ThenBy(e => e).Take(k).Order().ToArray();
     }
 
+    /// <summary>Whether any task is routed; with none, every expert serves every row (the dense mixture).</summary>
+    public bool HasRoutes => _routes.Any(r => r is not null);
+
     /// <summary>
     /// Which rows of a batch run expert <paramref name="expert"/>: null when all of them do (the expert runs on the
     /// whole batch), else the positions of the rows whose task's route holds it (possibly none).
@@ -86,7 +89,7 @@ public sealed class TaskWeightSelector : nn.Module
     {
         using var scope = NewDisposeScope();
         var scaled = stack(logits.Select(p => (Tensor)p)) / _temperature;
-        if (_routes.Any(r => r is not null))
+        if (HasRoutes)
         {
             var mask = new float[_routes.Count * _experts];
             for (var t = 0; t < _routes.Count; t++)
