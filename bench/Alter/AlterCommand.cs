@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Modeling;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Modeling;
@@ -60,7 +61,7 @@ internal static class TrainingStepProfile
         var chosen = args.GetList("structures");
         foreach (var (_, name, mta) in structures.Where(s => chosen is null || chosen.Contains(s.Item1)))
         {
-            using var model = AlterModel.Create(pretrained, specs, mta, seed: 1);
+            using var model = pretrained.CreateAlterModel(specs, mta, seed: 1);
             profiles.Add(Measure(name, model, rows, repeat));
             Console.WriteLine($"{name}: {profiles[^1]}");
             if (args.Flag("no-dropout-variants"))

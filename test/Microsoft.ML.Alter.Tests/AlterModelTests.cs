@@ -22,7 +22,7 @@ public sealed class AlterModelTests
     public void SelectorWeightsSumToOneAndFollowThePrior()
     {
         using var pretrained = TinyBert.Checkpoint();
-        using var model = AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { Layers = new[] { 0, 1 } });
+        using var model = pretrained.CreateAlterModel(ThreeTasks, new MtaOptions { Layers = new[] { 0, 1 } });
         Assert.AreEqual(4, model.Config.ExpertCount, "default: one expert more than tasks");
         var weights = model.ExpertWeights();
         Assert.AreEqual(2, weights.Length, "one selector per MTA layer");
@@ -51,7 +51,7 @@ public sealed class AlterModelTests
     public void FeedForwardCopyExpertsStartAsThePretrainedFfnSoTheEncoderStartsUnchanged()
     {
         using var pretrained = TinyBert.Checkpoint();
-        using var model = AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { Layers = new[] { 1 } });
+        using var model = pretrained.CreateAlterModel(ThreeTasks, new MtaOptions { Layers = new[] { 1 } });
         var state = model.state_dict();
         for (var e = 0; e < model.Config.ExpertCount; e++)
             Assert.IsTrue(state[$"bert.encoder.layer.1.mta.experts.{e}.intermediate.dense.weight"].equal(pretrained.Weights["encoder.layer.1.intermediate.dense.weight"]).all().item<bool>());
@@ -64,7 +64,7 @@ public sealed class AlterModelTests
     public void BottleneckAdaptersStartAtZeroSoTheEncoderStartsExactlyAsPretrained()
     {
         using var pretrained = TinyBert.Checkpoint();
-        using var model = AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = new[] { 0, 1 }, AdapterSize = 8 });
+        using var model = pretrained.CreateAlterModel(ThreeTasks, new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = new[] { 0, 1 }, AdapterSize = 8 });
         Assert.IsTrue(model.state_dict().ContainsKey("bert.encoder.layer.1.intermediate.dense.weight"), "adapters keep the pretrained FFN");
         AssertEncoderMatchesPretrained(model, pretrained, tolerance: 0f);
     }
@@ -74,13 +74,13 @@ public sealed class AlterModelTests
     {
         using var pretrained = TinyBert.Checkpoint();
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { Layers = new[] { 5 } })).Message, "layer 5");
+            pretrained.CreateAlterModel(ThreeTasks, new MtaOptions { Layers = new[] { 5 } })).Message, "layer 5");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() =>
-            AlterModel.Create(pretrained, new[] { new TaskSpec("only", new[] { "yes" }) })).Message, "single label");
+            pretrained.CreateAlterModel(new[] { new TaskSpec("only", new[] { "yes" }) })).Message, "single label");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { Temperature = 0 })).Message, "temperature");
+            pretrained.CreateAlterModel(ThreeTasks, new MtaOptions { Temperature = 0 })).Message, "temperature");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            AlterModel.Create(pretrained, ThreeTasks, new MtaOptions { DefaultLayerCount = -1 })).Message, "MTA layers cannot be negative");
+            pretrained.CreateAlterModel(ThreeTasks, new MtaOptions { DefaultLayerCount = -1 })).Message, "MTA layers cannot be negative");
     }
 
     private static void AssertEncoderMatchesPretrained(AlterModel model, Checkpoints.PretrainedCheckpoint pretrained, float tolerance)

@@ -74,7 +74,7 @@ public sealed class AlterTrainingTests
 
         static Tensor pretrainedHeadStart(PretrainedCheckpoint p)
         {
-            using var fresh = AlterModel.Create(p, TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(5, 3)), TinyMta, 32, seed: 5);
+            using var fresh = p.CreateAlterModel(TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(5, 3)), TinyMta, 32, seed: 5);
             return fresh.state_dict()["heads.0.dense.weight"].clone();
         }
     }
@@ -164,7 +164,7 @@ public sealed class AlterTrainingTests
     public void DamagedOrForeignStreamsAreRejectedClearly()
     {
         using var pretrained = TinyBert.Checkpoint();
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), TinyMta, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), TinyMta, 32);
         using var stream = new MemoryStream();
         AlterModelStore.Save(model, stream);
         var bytes = stream.ToArray();
@@ -242,7 +242,7 @@ public sealed class AlterTrainingTests
         var train = SyntheticTasks.ThreeTasks(40, 3);
         var dev = SyntheticTasks.ThreeTasks(10, 50);
         using var cancel = new CancellationTokenSource();
-        var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), TinyMta, 32);
+        var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), TinyMta, 32);
         using (model)
         {
             Dictionary<string, Tensor>? firstEpoch = null;
@@ -281,7 +281,7 @@ public sealed class AlterTrainingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var train = SyntheticTasks.ThreeTasks(20, 3);
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), TinyMta, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), TinyMta, 32);
         var trainer = new AlterTrainer(TinyOptions);
 
         var unknown = Assert.ThrowsExactly<ArgumentException>(() => AlterPredictor.Predict(model, new[] { new TaskInput("weather", "rain today") }));

@@ -29,7 +29,7 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var rows = FourTasks(3, 11);
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = k }, 32, seed: 3);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = k }, 32, seed: 3);
         if (stage == 2)
             model.AddStage2(1);
         Perturb(model);
@@ -80,7 +80,7 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var rows = FourTasks(4, 21);
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = 2 }, 32, seed: 3);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = 2 }, 32, seed: 3);
         model.AddStage2(1);
         Perturb(model);
         model.train();
@@ -115,7 +115,7 @@ public sealed class TaskRoutingTests
         var train = SyntheticTasks.ThreeTasks(perTask: 24, seed: 3);
         var mta = new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 2, RouteWarmupFraction = 0.5 };
         var trainer = new AlterTrainer(TinyOptions);
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), mta, 32, TinyOptions.Seed);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), mta, 32, TinyOptions.Seed);
         Assert.IsTrue(model.HasUnchosenRoutes, "dense during the warm-up");
         Assert.IsTrue(model.ExpertWeights().SelectMany(l => l).SelectMany(w => w).All(w => w > 0));
         trainer.TrainStage1(model, train, null);
@@ -186,7 +186,7 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var rows = SyntheticTasks.ThreeTasks(4, 1);
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 1 } }, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 1 } }, 32);
         using var saved = new MemoryStream();
         AlterModelStore.Save(model, saved);
 
@@ -227,21 +227,21 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var tasks = TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1));
-        var negative = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => AlterModel.Create(pretrained, tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = -1 }));
+        var negative = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => pretrained.CreateAlterModel(tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = -1 }));
         Assert.AreEqual(nameof(MtaOptions.ExpertsPerTask), negative.ParamName);
         StringAssert.Contains(negative.Message, "ExpertsPerTask cannot be negative");
-        var tooMany = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => AlterModel.Create(pretrained, tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 5 }));
+        var tooMany = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => pretrained.CreateAlterModel(tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 5 }));
         Assert.AreEqual(nameof(MtaOptions.ExpertsPerTask), tooMany.ParamName);
         StringAssert.Contains(tooMany.Message, "ExpertsPerTask is 5 but each mixture has only 4 experts");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            AlterModel.Create(pretrained, tasks, new MtaOptions { ExpertsPerTask = 2, RouteWarmupFraction = 1.5 })).Message, "RouteWarmupFraction");
+            pretrained.CreateAlterModel(tasks, new MtaOptions { ExpertsPerTask = 2, RouteWarmupFraction = 1.5 })).Message, "RouteWarmupFraction");
         // The ML.NET options carry the option to the core and fail the same way, before any data is read.
         var ml = new MLContext(seed: 1);
         var estimatorError = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             ml.MulticlassClassification.Trainers.Alter(new Microsoft.ML.Alter.MLNet.AlterEstimator.Options { ExpertsPerTask = -2 }));
         Assert.AreEqual(nameof(MtaOptions.ExpertsPerTask), estimatorError.ParamName);
         Assert.AreEqual(2, new Microsoft.ML.Alter.MLNet.AlterEstimator.Options { ExpertsPerTask = 2 }.ToMtaOptions().ExpertsPerTask);
-        using var dense = AlterModel.Create(pretrained, tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 0 });
+        using var dense = pretrained.CreateAlterModel(tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 0 });
         Assert.IsFalse(dense.Config.Mta.IsRouted, "0 is the dense mixture");
         Assert.IsNull(dense.Config.Routes);
     }

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Alter.Checkpoints;
 /// Comes either from the embedded default (all-MiniLM-L6-v2, no download) or from a Hugging Face checkpoint folder
 /// (config.json + model.safetensors + vocab.txt).
 /// </summary>
-public sealed class PretrainedCheckpoint : IDisposable
+public sealed partial class PretrainedCheckpoint : IDisposable
 {
     /// <summary>The name that selects the embedded default wherever a base model is asked for.</summary>
     public const string EmbeddedMiniLmName = MiniLmFolder.Name;

@@ -46,7 +46,7 @@ internal static class HeadsGraph
         }
     }
 
-    /// <summary>Mean of the real tokens' vectors, as EncoderInference.MeanPool.</summary>
+    /// <summary>Mean of the real tokens' vectors, as Pooling.Mean.</summary>
     private static string MeanPool(OnnxGraphBuilder graph, string hidden, string attentionMask)
     {
         var mask = graph.Node("Unsqueeze", graph.Node("Cast", new[] { attentionMask }, Attribute("to", 1L)), graph.Ints(2));

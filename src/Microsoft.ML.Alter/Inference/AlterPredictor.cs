@@ -1,7 +1,6 @@
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
-using Microsoft.ML.Alter.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -24,22 +24,12 @@ public static class EncoderInference
         {
             using var batch = TokenBatch.Create(indices.Select(i => inputs[i]).ToList(), paddingId, device);
             var hidden = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-            var pooled = MeanPool(hidden, batch.AttentionMask).cpu();
+            var pooled = Pooling.Mean(hidden, batch.AttentionMask).cpu();
             var flat = pooled.data<float>().ToArray();
             var width = (int)pooled.shape[1];
             for (var r = 0; r < indices.Length; r++)
                 result[indices[r]] = flat.AsSpan(r * width, width).ToArray();
         });
         return result;
-    }
-
-    /// <summary>Average of the hidden states of real tokens: [batch, length, hidden] → [batch, hidden].</summary>
-    public static Tensor MeanPool(Tensor hidden, Tensor attentionMask)
-    {
-        using var scope = NewDisposeScope();
-        var mask = attentionMask.unsqueeze(-1).to(hidden.dtype);
-        var summed = (hidden * mask).sum(1);
-        var counts = mask.sum(1).clamp_min(1e-9);
-        return (summed / counts).MoveToOuterDisposeScope();
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         channel.Info($"{train.Count} training rows, {train.Select(r => r.Task).Distinct().Count()} tasks, "
                      + $"{validation?.Count ?? 0} validation rows; device {device}.");
 
-        var model = _start is null ? CreateModel(train, seed, channel) : Copy(_start.Model);
+        var model = _start is null ? CreateModel(train, seed, device, channel) : Copy(_start.Model);
         try
         {
             if (_start is not null && !labelNames.SequenceEqual(_start.Labels))
@@ -79,7 +79,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         }
     }
 
-    private AlterModel CreateModel(List<LabeledExample> train, int seed, IChannel channel)
+    private AlterModel CreateModel(List<LabeledExample> train, int seed, TorchSharp.torch.Device device, IChannel channel)
     {
         var tasks = TaskSpecs.FromExamples(train);
         using var pretrained = PretrainedCheckpoint.Load(_options.BaseModel);
@@ -87,7 +87,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         var positions = pretrained.Config.MaxPositionEmbeddings;
         if (_options.MaxLength > positions)
             channel.Warning($"{nameof(Options.MaxLength)} = {_options.MaxLength} is more than the encoder's {positions} positions: rows keep at most {positions} tokens.");
-        var model = AlterModel.Create(pretrained, tasks, _options.ToMtaOptions(), _options.MaxLength, seed);
+        var model = pretrained.CreateAlterModel(tasks, _options.ToMtaOptions(), _options.MaxLength, seed, device);
         MemoryWarning.Check(channel, model);
         return model;
     }

@@ -1,5 +1,3 @@
-using Microsoft.ML.Alter.Checkpoints;
-using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Text;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -61,67 +59,6 @@ public sealed class AlterModel : nn.Module
     /// <summary>The mixtures of task adapters, in layer order (one per <see cref="AlterModelConfig.MtaLayers"/>).</summary>
     public IReadOnlyList<MixtureOfTaskAdapters> Mixtures => bert.Encoder.Layers.Select(l => l.Mixture).OfType<MixtureOfTaskAdapters>().ToList();
 
-    /// <summary>
-    /// A new model over a pretrained encoder: every MTA expert of the copy kind starts as that layer's pretrained FFN,
-    /// adapters start at zero, selectors at the prior, heads at random.
-    /// </summary>
-    public static AlterModel Create(PretrainedCheckpoint pretrained, IReadOnlyList<TaskSpec> tasks, MtaOptions? options = null,
-        int maxLength = BertTextTokenizer.DefaultMaxLength, long? seed = null)
-    {
-        options ??= new MtaOptions();
-        options.Validate();
-        if (tasks.Count == 0)
-            throw new ArgumentException("A multi-task model needs at least one task.", nameof(tasks));
-        var expertCount = options.ResolveExpertCount(tasks.Count);
-        options.ValidateRouting(expertCount);
-        var config = new AlterModelConfig
-        {
-            Encoder = pretrained.Config,
-            Mta = options,
-            Tasks = tasks.ToList(),
-            MtaLayers = options.ResolveLayers(pretrained.Config.NumHiddenLayers),
-            ExpertCount = expertCount,
-            MaxLength = Math.Min(maxLength, pretrained.Config.MaxPositionEmbeddings),
-            LowerCase = pretrained.LowerCase,
-            BaseModel = pretrained.Source,
-        };
-        if (seed is { } s)
-            manual_seed(s);
-        var model = new AlterModel(config, pretrained.Vocabulary);
-        try
-        {
-            model.LoadPretrained(pretrained);
-            if (options.RouteWarmupFraction == 0)
-                model.FreezeRoutes();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
-
-    private void LoadPretrained(PretrainedCheckpoint pretrained)
-    {
-        var copies = Config.Mta.ExpertKind == ExpertKind.FeedForwardCopy ? Config.MtaLayers.ToHashSet() : new HashSet<int>();
-        IEnumerable<string> TargetsOf(string key)
-        {
-            // encoder.layer.L.intermediate.dense.weight → encoder.layer.L.mta.experts.E.intermediate.dense.weight
-            var parts = key.Split('.');
-            if (parts.Length >= 5 && parts[0] == "encoder" && parts[1] == "layer" && int.TryParse(parts[2], out var layer)
-                && copies.Contains(layer) && parts[4] == "dense" && parts[3] is "intermediate" or "output")
-            {
-                var rest = string.Join('.', parts[3..]);
-                return Enumerable.Range(0, Config.ExpertCount).Select(e => $"encoder.layer.{layer}.mta.experts.{e}.{rest}");
-            }
-            return new[] { key };
-        }
-        bool InitialisedElsewhere(string key) => key.Contains(".mta.", StringComparison.Ordinal)
-            && !(copies.Count > 0 && key.Contains(".mta.experts.", StringComparison.Ordinal));
-        StateDictLoader.Load(bert, pretrained.Weights, pretrained.Source, TargetsOf, InitialisedElsewhere);
-    }
-
     /// <summary>Index of a task, when the model serves it (names compare ordinally, as everywhere).</summary>
     internal bool TryGetTaskIndex(string task, out int index) => _taskIndex.TryGetValue(task, out index);
 
@@ -149,7 +86,7 @@ public sealed class AlterModel : nn.Module
     {
         using var scope = NewDisposeScope();
         var hidden = bert.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, taskIds);
-        var pooled = Config.Mta.Pooling == PoolingKind.Cls ? hidden[.., 0, ..] : EncoderInference.MeanPool(hidden, batch.AttentionMask);
+        var pooled = Config.Mta.Pooling == PoolingKind.Cls ? hidden[.., 0, ..] : Pooling.Mean(hidden, batch.AttentionMask);
         return pooled.MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Inference;
 using System.Diagnostics;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Data;
@@ -30,9 +31,9 @@ public sealed class AlterTrainer
     /// <summary>Creates a model over <paramref name="pretrained"/> for the tasks and labels of <paramref name="train"/>, then runs stage 1.</summary>
     public (AlterModel Model, StageResult Result) CreateAndTrainStage1(
         PretrainedCheckpoint pretrained, IReadOnlyList<LabeledExample> train, IReadOnlyList<LabeledExample>? validation,
-        MtaOptions? mta = null, int maxLength = BertTextTokenizer.DefaultMaxLength, CancellationToken cancellation = default)
+        MtaOptions? mta = null, int maxLength = BertTextTokenizer.DefaultMaxLength, CancellationToken cancellation = default, Device? device = null)
     {
-        var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), mta, maxLength, _options.Seed);
+        var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), mta, maxLength, _options.Seed, device);
         try
         {
             return (model, TrainStage1(model, train, validation, cancellation));

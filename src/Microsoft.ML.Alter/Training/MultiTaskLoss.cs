@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
 using static TorchSharp.torch;

@@ -1,3 +1,5 @@
+using Microsoft.ML.Alter.Inference;
+
 namespace Microsoft.ML.Alter.Training;
 
 /// <summary>

@@ -24,7 +24,7 @@ internal static class ExportFixture
         PretrainedCheckpoint? pretrained = null, int sharedExperts = 1, double noise = 0.1, int? expertsPerTask = null)
     {
         using var tiny = pretrained is null ? TinyBert.Checkpoint() : null;
-        var model = AlterModel.Create(pretrained ?? tiny!, Tasks, new MtaOptions { Layers = pretrained is null ? new[] { 0, 1 } : null, ExpertKind = kind, Pooling = pooling, ExpertsPerTask = expertsPerTask },
+        var model = (pretrained ?? tiny!).CreateAlterModel(Tasks, new MtaOptions { Layers = pretrained is null ? new[] { 0, 1 } : null, ExpertKind = kind, Pooling = pooling, ExpertsPerTask = expertsPerTask },
             maxLength: pretrained is null ? 32 : 128, seed: 11);
         if (stage2)
             model.AddStage2(sharedExperts);

@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Training;
@@ -25,7 +26,7 @@ public sealed class OptimisationTests
 
         (double Norm, Tensor Move) Step(double maxGradNorm)
         {
-            using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), OneLayer, 32, seed: 3);
+            using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), OneLayer, 32, seed: 3);
             model.eval(); // no dropout: both runs see the same gradient
             var rows = EncodedRows.FromExamples(model, train, "training");
             var parameters = model.parameters().ToList();
@@ -63,7 +64,7 @@ public sealed class OptimisationTests
             BatchSize = 8,
             Seed = 5,
         };
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(train), OneLayer, 32, seed: 5);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), OneLayer, 32, seed: 5);
         var scores = new List<double>();
         var weights = new List<Dictionary<string, Tensor>>();
         var progress = new SynchronousProgress(p =>

@@ -23,7 +23,7 @@ public sealed class RoutingTests
     private static AlterModel CreateModel(double temperature)
     {
         using var pretrained = TinyBert.Checkpoint();
-        var model = AlterModel.Create(pretrained, Tasks, new MtaOptions { Layers = new[] { 1 }, Temperature = temperature }, 32, seed: 1);
+        var model = pretrained.CreateAlterModel(Tasks, new MtaOptions { Layers = new[] { 1 }, Temperature = temperature }, 32, seed: 1);
         model.eval();
         using var _ = no_grad();
         for (var t = 0; t < Tasks.Length; t++)

@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Training;
@@ -12,7 +13,7 @@ public sealed class SamplingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var examples = SyntheticTasks.Sentiment(sentiment, 1).Concat(SyntheticTasks.Topic(topic, 2)).Concat(SyntheticTasks.Question(question, 3)).ToList();
-        using var model = AlterModel.Create(pretrained, TaskSpecs.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
         return EncodedRows.FromExamples(model, examples, "training");
     }
 

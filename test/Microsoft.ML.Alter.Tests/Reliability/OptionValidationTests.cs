@@ -99,7 +99,7 @@ public sealed class OptionValidationTests
         // 12 tasks over 8 experts: every task still favours its own pair (t, t + 1 modulo 8), so tasks 8.. share with 0..
         using var checkpoint = TinyBert.Checkpoint();
         var tasks = Enumerable.Range(0, 12).Select(t => new TaskSpec($"task{t:00}", new[] { "a", "b" })).ToList();
-        using var model = AlterModel.Create(checkpoint, tasks, new MtaOptions { Layers = new[] { 1 } });
+        using var model = checkpoint.CreateAlterModel(tasks, new MtaOptions { Layers = new[] { 1 } });
         Assert.AreEqual(8, model.Config.ExpertCount);
         var weights = model.ExpertWeights()[0];
         for (var t = 0; t < tasks.Count; t++)

@@ -2,7 +2,7 @@ using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
 
-namespace Microsoft.ML.Alter.Training;
+namespace Microsoft.ML.Alter.Inference;
 
 /// <summary>
 /// Rows checked against a model's tasks and tokenized once: task index, label index (-1 when unlabeled) and tokens.
