@@ -48,6 +48,40 @@ public sealed class AlterModelTests
     }
 
     [TestMethod]
+    public void CloneIsADeepCopyThatScoresTheSameAndTrainsApart()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(12, 4);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 2 }, 32, seed: 2);
+        model.AddStage2(1);
+        using var copy = model.Clone();
+        Assert.AreEqual(model.Config.ToJson(), copy.Config.ToJson(), "same tasks, layers, routes, stage-2 experts");
+        var original = model.state_dict();
+        var copied = copy.state_dict();
+        CollectionAssert.AreEquivalent(original.Keys.ToList(), copied.Keys.ToList());
+        foreach (var (key, value) in original)
+            Assert.IsTrue(value.equal(copied[key]).all().item<bool>(), $"{key} is copied");
+        var inputs = train.Select(r => new TaskInput(r.Task, r.Text, r.Text2)).ToList();
+        var before = AlterPredictor.Predict(model, inputs);
+        var fromCopy = AlterPredictor.Predict(copy, inputs);
+        for (var i = 0; i < inputs.Count; i++)
+            CollectionAssert.AreEqual(before[i].Probabilities, fromCopy[i].Probabilities);
+
+        new AlterTrainer(AlterTrainingTests.TinyOptions).TrainStage2(copy, train, null);
+        var after = AlterPredictor.Predict(model, inputs);
+        for (var i = 0; i < inputs.Count; i++)
+            CollectionAssert.AreEqual(before[i].Probabilities, after[i].Probabilities, "training the copy leaves the original unchanged");
+        // No tensor is shared, trained or not.
+        using (no_grad())
+            foreach (var (key, value) in copy.state_dict())
+            {
+                var kept = original[key].clone();
+                value.add_(1);
+                Assert.IsTrue(kept.equal(original[key]).all().item<bool>(), $"{key} has its own storage");
+            }
+    }
+
+    [TestMethod]
     public void FeedForwardCopyExpertsStartAsThePretrainedFfnSoTheEncoderStartsUnchanged()
     {
         using var pretrained = TinyBert.Checkpoint();

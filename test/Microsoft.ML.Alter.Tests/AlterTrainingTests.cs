@@ -236,6 +236,29 @@ public sealed class AlterTrainingTests
     }
 
     [TestMethod]
+    public void ThePerStepHookRunsBeforeEveryStepAndCanStopTraining()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(20, 3);
+        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), TinyMta, 32);
+        var calls = 0;
+        var result = new AlterTrainer(TinyOptions, beforeEachStep: () => calls++).TrainStage1(model, train, null);
+        var stepsPerEpoch = (train.Count + TinyOptions.BatchSize - 1) / TinyOptions.BatchSize;
+        Assert.AreEqual(result.EpochsRun * stepsPerEpoch, calls, "once before every step");
+
+        var stopAt = 3;
+        var stopped = 0;
+        Assert.ThrowsExactly<OperationCanceledException>(() => new AlterTrainer(TinyOptions, beforeEachStep: () =>
+        {
+            if (++stopped == stopAt)
+                throw new OperationCanceledException();
+        }).TrainStage1(model, train, null));
+        Assert.AreEqual(stopAt, stopped, "no step after the hook threw");
+        Assert.IsTrue(model.parameters().All(p => p.requires_grad), "parameters are unfrozen again");
+        Assert.IsFalse(model.training, "left in eval mode");
+    }
+
+    [TestMethod]
     public void CancellationKeepsTheBestEpochSeenAndLeavesAUsableModel()
     {
         using var pretrained = TinyBert.Checkpoint();

@@ -195,8 +195,7 @@ public sealed partial class AlterEstimator
             WeightDecay = WeightDecay,
             Seed = seed,
             EvaluationBatchSize = ScoringBatchSize,
-            // Every step reports, so that every step checks ML.NET cancellation (see ChannelProgress).
-            ProgressInterval = 1,
+            ProgressInterval = LogEverySteps,
         };
 
         /// <summary>Fails fast, before any data is read, with the core's messages naming the bad option.</summary>

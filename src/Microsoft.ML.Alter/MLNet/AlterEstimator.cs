@@ -54,18 +54,19 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
             validation = TrainingRows.Read(_host, channel, validationSet, _options, "validation", out _, allowTextLabel: true);
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 42;
         var device = DeviceSelection.Resolve(_host);
-        var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), new ChannelProgress(_host, channel, _options.LogEverySteps));
+        var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), new ChannelProgress(channel), beforeEachStep: _host.CheckAlive);
         channel.Info($"{train.Count} training rows, {train.Select(r => r.Task).Distinct().Count()} tasks, "
                      + $"{validation?.Count ?? 0} validation rows; device {device}.");
 
-        var model = _start is null ? CreateModel(train, seed, device, channel) : Copy(_start.Model);
+        var model = _start is null ? CreateModel(train, seed, device, channel) : _start.Model.Clone();
         try
         {
             if (_start is not null && !labelNames.SequenceEqual(_start.Labels))
                 throw _host.Except($"The label column '{_options.LabelColumnName}' has key values [{string.Join(", ", labelNames)}], but the "
                                    + $"stage-1 model was trained with [{string.Join(", ", _start.Labels)}]. Use the same MapValueToKey mapping for both stages.");
             var labels = new LabelSet(labelNames, model.Tasks);
-            model.to(device);
+            if (_start is not null)
+                model.to(device);
             if (_stage1)
                 Log(channel, trainer.TrainStage1(model, train, validation, _options.CancellationToken));
             if (_stage2)
@@ -90,16 +91,6 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         var model = pretrained.CreateAlterModel(tasks, _options.ToMtaOptions(), _options.MaxLength, seed, device);
         MemoryWarning.Check(channel, model);
         return model;
-    }
-
-    /// <summary>A deep copy through the core's own serialisation, so stage 2 never changes the stage-1 transformer's model.</summary>
-    private static AlterModel Copy(AlterModel model)
-    {
-        using var stream = new MemoryStream();
-        lock (model)
-            AlterModelStore.Save(model, stream);
-        stream.Position = 0;
-        return AlterModelStore.Load(stream, "stage-1 model copy");
     }
 
     private static void Log(IChannel channel, StageResult result)

@@ -61,11 +61,12 @@ public sealed partial class AlterTransformer
             ctx.Writer.Write(name);
         // Serialised to memory first: a failure here leaves the ML.NET writer's entry untouched.
         using var blob = new MemoryStream();
-        lock (_model)
+        _model.InTurn(() =>
         {
             ThrowIfDisposed();
             AlterModelStore.Save(_model, blob);
-        }
+            return blob;
+        });
         ctx.SaveBinaryStream(ModelStreamName, w => w.Write(blob.GetBuffer(), 0, (int)blob.Length));
     }
 

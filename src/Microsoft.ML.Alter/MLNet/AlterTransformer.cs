@@ -163,17 +163,14 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
     }
 
     /// <summary>
-    /// Releases the model's native tensors. A batch being scored on another thread finishes first (scoring holds the model's
-    /// lock); afterwards every use of this transformer, of transformers sharing its model, and of cursors still open over its
+    /// Releases the model's native tensors. A batch being scored on another thread finishes first (see AlterModel.InTurn);
+    /// afterwards every use of this transformer, of transformers sharing its model, and of cursors still open over its
     /// output throws <see cref="ObjectDisposedException"/>.
     /// </summary>
     public void Dispose()
     {
-        lock (_model)
-        {
-            _onnx?.Dispose();
-            _model.Dispose();
-        }
+        _onnx?.Dispose();
+        _model.Dispose();
     }
 
     /// <summary>The model, or <see cref="ObjectDisposedException"/> naming this transformer once it is disposed.</summary>

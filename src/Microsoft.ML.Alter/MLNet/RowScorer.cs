@@ -82,20 +82,18 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
             Interlocked.Increment(ref _networkCalls);
             Interlocked.Add(ref _paddedTokens, (long)batch.Length * batch.Max(i => encoded.Inputs[i].Length));
         }
-        // An ONNX Runtime session runs concurrent calls, so threads score in parallel. TorchSharp modules are not documented
-        // as thread-safe (and inference switches the model to eval mode and back), so TorchSharp calls take turns; Dispose
-        // takes the same lock, so it waits for a running batch instead of freeing tensors under it.
+        // The model's thread-safety rule: AlterModel.InTurn.
         if (onnx is not null)
         {
             ObjectDisposedException.ThrowIf(model.IsDisposed, typeof(AlterTransformer));
             results = onnx.Predict(encoded.Inputs, encoded.Tasks, batchSize, Count);
         }
         else
-            lock (model)
+            results = model.InTurn(() =>
             {
                 ObjectDisposedException.ThrowIf(model.IsDisposed, typeof(AlterTransformer));
-                results = AlterPredictor.Predict(model, encoded, batchSize, CancellationToken.None, Count);
-            }
+                return AlterPredictor.Predict(model, encoded, batchSize, CancellationToken.None, Count);
+            });
         for (var k = 0; k < known.Count; k++)
         {
             var i = known[k];

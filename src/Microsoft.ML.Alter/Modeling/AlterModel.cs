@@ -65,11 +65,54 @@ public sealed class AlterModel : nn.Module
     /// <summary>Set by <see cref="nn.Module.Dispose()"/>: afterwards the tensors are gone and every use must fail cleanly.</summary>
     internal bool IsDisposed { get; private set; }
 
+    private readonly object _turn = new();
+
+    /// <summary>
+    /// The library's one thread-safety rule for a model shared between threads (an ML.NET transformer's, used by
+    /// concurrent cursors and prediction engines): TorchSharp modules are not documented as thread-safe, and inference
+    /// switches the model to eval mode and back, so every use of a shared model (scoring, saving, copying) runs in its
+    /// turn, one at a time, through this method. Disposing takes a turn too, so it waits for a running batch instead of
+    /// freeing tensors under it. Scoring an exported ONNX file needs no turn: ONNX Runtime sessions run concurrent calls.
+    /// </summary>
+    internal T InTurn<T>(Func<T> use)
+    {
+        lock (_turn)
+            return use();
+    }
+
     protected override void Dispose(bool disposing)
     {
-        IsDisposed = true;
-        base.Dispose(disposing);
+        lock (_turn)
+        {
+            IsDisposed = true;
+            base.Dispose(disposing);
+        }
     }
+
+    /// <summary>
+    /// A deep copy with the same structure, tasks, routes and weights, on the same device, in eval mode: training either
+    /// afterwards leaves the other unchanged (stage 2 of an ML.NET pipeline continues from a copy of stage 1's model).
+    /// </summary>
+    public AlterModel Clone() => InTurn(() =>
+    {
+        ThrowIfDisposed();
+        var copy = new AlterModel(Config, Vocabulary);
+        try
+        {
+            copy.to(parameters().First().device);
+            using var _ = no_grad();
+            var source = state_dict();
+            foreach (var (name, tensor) in copy.state_dict())
+                tensor.copy_(source[name]);
+            copy.eval();
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    });
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> naming this type after <see cref="nn.Module.Dispose()"/>.</summary>
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
@@ -89,9 +132,6 @@ public sealed class AlterModel : nn.Module
         var pooled = Config.Mta.Pooling == PoolingKind.Cls ? hidden[.., 0, ..] : Pooling.Mean(hidden, batch.AttentionMask);
         return pooled.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Logits of task <paramref name="task"/>'s labels for pooled rows of that task.</summary>
-    public Tensor HeadLogits(int task, Tensor pooled) => heads[task].forward(pooled);
 
     /// <summary>
     /// Runs each task's head on that task's rows of a mixed batch: (task, positions of its rows in the batch, logits).
