@@ -7,11 +7,18 @@ namespace Microsoft.ML.Alter.MLNet;
 public sealed partial class AlterEstimator
 {
     /// <summary>
-    /// Everything the ALTER trainer can be told. Defaults suit the embedded MiniLM on a CPU; they map one to one onto the
+    /// Everything the ALTER trainer can be told. Defaults suit the embedded MiniLM on a CPU and are the core's own: they map one to one onto the
     /// core's <see cref="MtaOptions"/> (model shape) and <see cref="AlterTrainingOptions"/> (optimisation).
     /// </summary>
     public sealed class Options
     {
+        // The defaults are the core's: each option below starts from these, so a default is written once, in the core.
+        private static readonly MtaOptions CoreMta = new();
+        private static readonly AlterTrainingOptions CoreTraining = new();
+
+        /// <summary>The seed when neither <see cref="Seed"/> nor the MLContext gives one.</summary>
+        internal static int DefaultSeed => CoreTraining.Seed;
+
         // ---- columns ----
 
         /// <summary>Label column: a key type with text key values (put <c>MapValueToKey</c> before the trainer).</summary>
@@ -44,7 +51,7 @@ public sealed partial class AlterEstimator
         public string? BaseModel;
 
         /// <summary>What each task adapter (expert) is: a copy of the layer's feed-forward block, or a small bottleneck adapter.</summary>
-        public ExpertKind ExpertKind = ExpertKind.FeedForwardCopy;
+        public ExpertKind ExpertKind = CoreMta.ExpertKind;
 
         /// <summary>Experts per mixture; null: number of tasks + 1, at most 8 (more tasks share experts through the selector).</summary>
         public int? ExpertCount;
@@ -59,31 +66,31 @@ public sealed partial class AlterEstimator
         /// With <see cref="ExpertsPerTask"/>: fraction of stage 1 trained dense before each task's top k are frozen as
         /// its route; 0: the prior's top k from the start; 1: pruned at the end of stage 1.
         /// </summary>
-        public double RouteWarmupFraction = MtaOptions.DefaultRouteWarmupFraction;
+        public double RouteWarmupFraction = CoreMta.RouteWarmupFraction;
 
         /// <summary>Encoder layers (0-based) that get a mixture of task adapters; null: the top <see cref="MtaLayerCount"/> layers.</summary>
         public int[]? MtaLayers;
 
         /// <summary>How many top layers get a mixture when <see cref="MtaLayers"/> is null.</summary>
-        public int MtaLayerCount = 2;
+        public int MtaLayerCount = CoreMta.DefaultLayerCount;
 
         /// <summary>Bottleneck width of <see cref="ExpertKind.Bottleneck"/> experts.</summary>
-        public int AdapterSize = 64;
+        public int AdapterSize = CoreMta.AdapterSize;
 
         /// <summary>Selector temperature τ: the task-weight selector's weights are softmax(g / τ).</summary>
-        public double Temperature = 0.1;
+        public double Temperature = CoreMta.Temperature;
 
         /// <summary>Stage 2: shared experts added to every mixture.</summary>
-        public int SharedExperts = 1;
+        public int SharedExperts = CoreTraining.SharedExperts;
 
         /// <summary>Stage 2: width of the gate network's hidden layer.</summary>
-        public int GateHiddenSize = 64;
+        public int GateHiddenSize = CoreMta.GateHiddenSize;
 
         /// <summary>How task heads pool the token vectors.</summary>
-        public PoolingKind Pooling = PoolingKind.Mean;
+        public PoolingKind Pooling = CoreMta.Pooling;
 
         /// <summary>Dropout before each task head.</summary>
-        public double HeadDropout = 0.1;
+        public double HeadDropout = CoreMta.HeadDropout;
 
         /// <summary>
         /// Tokens kept per row ([CLS] and [SEP] included); longer texts are truncated. Above the encoder's position
@@ -97,43 +104,43 @@ public sealed partial class AlterEstimator
         /// Stage 1 (encoder, experts, selectors, heads): passes over the training rows. At least 1 for an estimator that runs
         /// stage 1 (an untrained model is never returned silently).
         /// </summary>
-        public int Stage1Epochs = 3;
+        public int Stage1Epochs = CoreTraining.Stage1.Epochs;
 
         /// <summary>Stage 1 peak learning rate of the pretrained-derived weights.</summary>
-        public double Stage1LearningRate = 5e-5;
+        public double Stage1LearningRate = CoreTraining.Stage1.LearningRate;
 
         /// <summary>Stage 1 peak learning rate of the heads and selector logits.</summary>
-        public double Stage1HeadLearningRate = 1e-3;
+        public double Stage1HeadLearningRate = CoreTraining.Stage1.HeadLearningRate;
 
         /// <summary>
         /// Stage 2 (shared experts and gate; heads too when <see cref="TrainHeadsInStage2"/>): passes over the rows. At least 1
         /// for an estimator that runs stage 2.
         /// </summary>
-        public int Stage2Epochs = 1;
+        public int Stage2Epochs = CoreTraining.Stage2.Epochs;
 
         /// <summary>Stage 2 peak learning rate of the shared experts.</summary>
-        public double Stage2LearningRate = 5e-5;
+        public double Stage2LearningRate = CoreTraining.Stage2.LearningRate;
 
         /// <summary>Stage 2 peak learning rate of the gate network (and heads).</summary>
-        public double Stage2HeadLearningRate = 1e-3;
+        public double Stage2HeadLearningRate = CoreTraining.Stage2.HeadLearningRate;
 
         /// <summary>Whether the task heads also train in stage 2.</summary>
-        public bool TrainHeadsInStage2 = true;
+        public bool TrainHeadsInStage2 = CoreTraining.TrainHeadsInStage2;
 
         /// <summary>With a validation set: stop a stage when mean accuracy has not improved for this many epochs (0: never).</summary>
-        public int EarlyStoppingPatience = 2;
+        public int EarlyStoppingPatience = CoreTraining.Stage1.EarlyStoppingPatience;
 
         /// <summary>Rows per training step.</summary>
-        public int BatchSize = 32;
+        public int BatchSize = CoreTraining.BatchSize;
 
         /// <summary>1: tasks are sampled in proportion to their size; larger values up-sample small tasks.</summary>
-        public double SamplingTemperature = 1.0;
+        public double SamplingTemperature = CoreTraining.SamplingTemperature;
 
         /// <summary>Fraction of each stage's steps spent warming the learning rate up.</summary>
-        public double WarmupFraction = 0.06;
+        public double WarmupFraction = CoreTraining.WarmupFraction;
 
         /// <summary>AdamW weight decay on weight matrices.</summary>
-        public double WeightDecay = 0.01;
+        public double WeightDecay = CoreTraining.WeightDecay;
 
         /// <summary>
         /// Validation rows (same columns as the training data; the label may be the raw text or the key): per-task accuracy is
@@ -141,7 +148,7 @@ public sealed partial class AlterEstimator
         /// </summary>
         public IDataView? ValidationSet;
 
-        /// <summary>Seeds initialisation, sampling and dropout. Null: the MLContext's seed when it has one, else 42.</summary>
+        /// <summary>Seeds initialisation, sampling and dropout. Null: the MLContext's seed when it has one, else the core's default (42).</summary>
         public int? Seed;
 
         /// <summary>
@@ -151,7 +158,7 @@ public sealed partial class AlterEstimator
         public CancellationToken CancellationToken;
 
         /// <summary>Step-level progress goes to the channel's trace every this many steps (epoch ends are always logged).</summary>
-        public int LogEverySteps = 20;
+        public int LogEverySteps = CoreTraining.ProgressInterval;
 
         // ---- scoring ----
 

@@ -52,7 +52,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         List<LabeledExample>? validation = null;
         if (_options.ValidationSet is { } validationSet)
             validation = TrainingRows.Read(_host, channel, validationSet, _options, "validation", out _, allowTextLabel: true);
-        var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 42;
+        var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? Options.DefaultSeed;
         var device = DeviceSelection.Resolve(_host);
         var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), new ChannelProgress(channel), beforeEachStep: _host.CheckAlive);
         channel.Info($"{train.Count} training rows, {train.Select(r => r.Task).Distinct().Count()} tasks, "

@@ -35,9 +35,7 @@ public sealed record MtaOptions
     /// dense before each task's top k are frozen as its route. 0: the routes are the prior's top k, fixed from the
     /// start; 1: dense for all of stage 1, pruned to the top k at its end (stage 2 then trains on the routed model).
     /// </summary>
-    public double RouteWarmupFraction { get; init; } = DefaultRouteWarmupFraction;
-
-    internal const double DefaultRouteWarmupFraction = 0;
+    public double RouteWarmupFraction { get; init; }
 
     /// <summary>True when tasks are routed to <see cref="ExpertsPerTask"/> experts each.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

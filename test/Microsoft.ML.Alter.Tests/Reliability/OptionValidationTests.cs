@@ -9,6 +9,18 @@ namespace Microsoft.ML.Alter.Tests.Reliability;
 [TestClass]
 public sealed class OptionValidationTests
 {
+    /// <summary>The ML.NET options' defaults are the core's: untouched, they map onto the core's default options.</summary>
+    [TestMethod]
+    public void EstimatorDefaultsAreTheCoreDefaults()
+    {
+        var options = new AlterEstimator.Options();
+        Assert.AreEqual(new MtaOptions(), options.ToMtaOptions());
+        var core = new AlterTrainingOptions();
+        // Only the scoring batch (shared by validation) and the log interval are the ML.NET layer's own settings.
+        Assert.AreEqual(core with { EvaluationBatchSize = options.ScoringBatchSize, ProgressInterval = options.LogEverySteps }, options.ToTrainingOptions(core.Seed));
+        Assert.AreEqual(core.ProgressInterval, options.LogEverySteps);
+    }
+
     /// <summary>Each bad setting and the option name the error must carry.</summary>
     internal static readonly (string Option, Action<AlterEstimator.Options> Set)[] BadSettings =
     {
