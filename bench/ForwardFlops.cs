@@ -29,7 +29,7 @@ public sealed record ForwardCost(double EncoderFlopsPerToken, double AlterFlopsP
 /// heads, the stage-2 gate: a few thousand FLOPs per row). Training is taken as 3× the forward count (forward, and backward
 /// for activations and weights).
 /// </remarks>
-public static class ForwardFlops
+internal static class ForwardFlops
 {
     public static ForwardCost Of(AlterModelConfig config) => new(Encoder(config.Encoder), Alter(config), Describe(config));
 

@@ -5,6 +5,7 @@ using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Alter.Serving;
 using Microsoft.ML.OnnxRuntime;
+using ScoringRow = Microsoft.ML.Alter.Bench.Speed.ScoringRow;
 
 namespace Microsoft.ML.Alter.Bench.Serving;
 

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Alter.Bench.Speed;
 /// ONNX Runtime running the embedded MiniLM graph (last_hidden_state), fed padded int64 batches built straight from the
 /// tokenizer's ids: the encoder-only reference that ALTER's serving speed is compared with.
 /// </summary>
-public sealed class OnnxMiniLm : IDisposable
+internal sealed class OnnxMiniLm : IDisposable
 {
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;

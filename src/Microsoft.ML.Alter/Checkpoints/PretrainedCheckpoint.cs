@@ -26,15 +26,15 @@ public sealed partial class PretrainedCheckpoint : IDisposable
         Source = source;
     }
 
-    public BertConfig Config { get; }
+    internal BertConfig Config { get; }
 
     /// <summary>Checkpoint tensors by their (un-normalised) checkpoint keys.</summary>
-    public IReadOnlyDictionary<string, Tensor> Weights { get; }
+    internal IReadOnlyDictionary<string, Tensor> Weights { get; }
 
     /// <summary>WordPiece vocabulary, one token per line, LF line endings.</summary>
-    public string Vocabulary { get; }
+    internal string Vocabulary { get; }
 
-    public bool LowerCase { get; }
+    internal bool LowerCase { get; }
 
     /// <summary>Where it came from, for messages.</summary>
     public string Source { get; }
@@ -93,7 +93,7 @@ public sealed partial class PretrainedCheckpoint : IDisposable
     }
 
     /// <summary>A new encoder with these weights (train mode, CPU). The caller moves it to a device as needed.</summary>
-    public BertModel CreateModel(out LoadReport report)
+    internal BertModel CreateModel(out LoadReport report)
     {
         var model = new BertModel(Config);
         try
@@ -108,13 +108,13 @@ public sealed partial class PretrainedCheckpoint : IDisposable
         }
     }
 
-    public BertModel CreateModel() => CreateModel(out _);
+    internal BertModel CreateModel() => CreateModel(out _);
 
-    public BertTextTokenizer CreateTokenizer(int maxLength = BertTextTokenizer.DefaultMaxLength)
+    internal BertTextTokenizer CreateTokenizer(int maxLength = BertTextTokenizer.DefaultMaxLength)
         => new(Vocabulary, LowerCase, Math.Min(maxLength, Config.MaxPositionEmbeddings));
 
     /// <summary>Writes a Hugging Face checkpoint folder (config.json, model.safetensors, vocab.txt, tokenizer_config.json).</summary>
-    public static void SaveHuggingFaceFolder(BertModel model, string vocabulary, bool lowerCase, string folder)
+    internal static void SaveHuggingFaceFolder(BertModel model, string vocabulary, bool lowerCase, string folder)
     {
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), model.Config.ToJson());

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Checkpoints;
 
 /// <summary>What a checkpoint load copied, and what it passed over.</summary>
-public sealed record LoadReport(
+internal sealed record LoadReport(
     string Source,
     IReadOnlyList<string> Loaded,
     IReadOnlyList<string> Ignored,
@@ -21,7 +21,7 @@ public sealed record LoadReport(
 /// a model prefix (<c>bert.</c>, <c>roberta.</c>, ...) is dropped, so BERT and RoBERTa-style checkpoints that
 /// differ only by prefix both load.
 /// </summary>
-public static class StateDictLoader
+internal static class StateDictLoader
 {
     private static readonly string[] ModelPrefixes = { "bert.", "roberta.", "model.", "encoder_model." };
 

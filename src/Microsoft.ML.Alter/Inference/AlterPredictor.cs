@@ -15,7 +15,7 @@ public static class AlterPredictor
     public static RowPrediction[] Predict(AlterModel model, IReadOnlyList<TaskInput> rows, int batchSize = 32, CancellationToken cancellation = default)
         => Predict(model, EncodedRows.FromInputs(model, rows), batchSize, cancellation);
 
-    public static RowPrediction[] Predict(AlterModel model, EncodedRows rows, int batchSize = 32, CancellationToken cancellation = default)
+    internal static RowPrediction[] Predict(AlterModel model, EncodedRows rows, int batchSize = 32, CancellationToken cancellation = default)
         => Predict(model, rows, batchSize, cancellation, batchScored: null);
 
     /// <param name="batchScored">Told the row indices of every batch the network ran (the ML.NET scorer counts batches and padding with it).</param>

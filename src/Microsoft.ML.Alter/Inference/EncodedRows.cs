@@ -7,7 +7,7 @@ namespace Microsoft.ML.Alter.Inference;
 /// <summary>
 /// Rows checked against a model's tasks and tokenized once: task index, label index (-1 when unlabeled) and tokens.
 /// </summary>
-public sealed class EncodedRows
+internal sealed class EncodedRows
 {
     private EncodedRows(int[] tasks, int[] labels, EncodedInput[] inputs)
     {

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Alter.Inference;
 /// Runs a pretrained encoder over many texts for inference: eval mode, no autograd, length-sorted batches with
 /// dynamic padding, every temporary released per batch.
 /// </summary>
-public static class EncoderInference
+internal static class EncoderInference
 {
     /// <summary>
     /// Mean-pooled (over real tokens) last hidden states, one vector per input, in input order. This is the

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// A bottleneck adapter: down-projection, activation, up-projection. The up-projection starts at zero, so an
 /// untrained adapter adds nothing and the encoder starts exactly as pretrained.
 /// </summary>
-public sealed class AdapterExpert : nn.Module<Tensor, Tensor>
+internal sealed class AdapterExpert : nn.Module<Tensor, Tensor>
 {
     private readonly Linear down;
     private readonly nn.Module<Tensor, Tensor> activation;

@@ -16,7 +16,7 @@ public sealed class AlterModel : nn.Module
     private readonly Dictionary<string, int> _taskIndex;
 
     /// <summary>Builds the structure described by <paramref name="config"/>, with fresh (untrained) weights.</summary>
-    public AlterModel(AlterModelConfig config, string vocabulary) : base("alter")
+    internal AlterModel(AlterModelConfig config, string vocabulary) : base("alter")
     {
         config.Mta.Validate();
         foreach (var task in config.Tasks)
@@ -44,20 +44,20 @@ public sealed class AlterModel : nn.Module
         _taskIndex = config.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
     }
 
-    public AlterModelConfig Config { get; private set; }
+    internal AlterModelConfig Config { get; private set; }
 
-    public string Vocabulary { get; }
+    internal string Vocabulary { get; }
 
-    public BertTextTokenizer Tokenizer { get; }
+    internal BertTextTokenizer Tokenizer { get; }
 
-    public BertModel Bert => bert;
+    internal BertModel Bert => bert;
 
     public IReadOnlyList<TaskSpec> Tasks => Config.Tasks;
 
-    public IReadOnlyList<TaskHead> Heads => heads.ToList();
+    internal IReadOnlyList<TaskHead> Heads => heads.ToList();
 
     /// <summary>The mixtures of task adapters, in layer order (one per <see cref="AlterModelConfig.MtaLayers"/>).</summary>
-    public IReadOnlyList<MixtureOfTaskAdapters> Mixtures => bert.Encoder.Layers.Select(l => l.Mixture).OfType<MixtureOfTaskAdapters>().ToList();
+    internal IReadOnlyList<MixtureOfTaskAdapters> Mixtures => bert.Encoder.Layers.Select(l => l.Mixture).OfType<MixtureOfTaskAdapters>().ToList();
 
     /// <summary>Index of a task, when the model serves it (names compare ordinally, as everywhere).</summary>
     internal bool TryGetTaskIndex(string task, out int index) => _taskIndex.TryGetValue(task, out index);
@@ -125,7 +125,7 @@ public sealed class AlterModel : nn.Module
 
     /// <summary>Pooled row vectors, [batch, hidden].</summary>
     /// <param name="taskIds">[batch] int64 task indices.</param>
-    public Tensor Pooled(TokenBatch batch, Tensor taskIds)
+    internal Tensor Pooled(TokenBatch batch, Tensor taskIds)
     {
         using var scope = NewDisposeScope();
         var hidden = bert.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, taskIds);
@@ -139,7 +139,7 @@ public sealed class AlterModel : nn.Module
     /// </summary>
     /// <param name="pooled">[batch, hidden].</param>
     /// <param name="rowTasks">Task index of each row of the batch.</param>
-    public IEnumerable<(int Task, int[] Positions, Tensor Logits)> HeadLogitsByTask(Tensor pooled, IReadOnlyList<int> rowTasks)
+    internal IEnumerable<(int Task, int[] Positions, Tensor Logits)> HeadLogitsByTask(Tensor pooled, IReadOnlyList<int> rowTasks)
     {
         foreach (var task in rowTasks.Distinct())
         {
@@ -150,13 +150,13 @@ public sealed class AlterModel : nn.Module
     }
 
     /// <summary>True when some task is still dense although the model routes tasks (its route is not chosen yet).</summary>
-    public bool HasUnchosenRoutes => Config.Mta.IsRouted && Mixtures.Any(m => Enumerable.Range(0, m.Selector.TaskCount).Any(t => m.Selector.RouteOf(t) is null));
+    internal bool HasUnchosenRoutes => Config.Mta.IsRouted && Mixtures.Any(m => Enumerable.Range(0, m.Selector.TaskCount).Any(t => m.Selector.RouteOf(t) is null));
 
     /// <summary>
     /// Routes every task that has no route yet to its <see cref="MtaOptions.ExpertsPerTask"/> experts with the largest
     /// selector logits, in every mixture; chosen routes never change. Does nothing for a dense model.
     /// </summary>
-    public void FreezeRoutes()
+    internal void FreezeRoutes()
     {
         if (!Config.Mta.IsRouted)
             return;
@@ -205,7 +205,7 @@ public sealed class AlterModel : nn.Module
     }
 
     /// <summary>Adds stage 2's shared experts and gate to every mixture, shared experts starting as the experts' mean.</summary>
-    public void AddStage2(int sharedExperts)
+    internal void AddStage2(int sharedExperts)
     {
         if (Config.SharedExpertCount > 0)
             throw new InvalidOperationException("This model already has its stage-2 shared experts and gate.");
@@ -224,7 +224,7 @@ public sealed class AlterModel : nn.Module
     /// <see cref="MtaOptions.RouteWarmupFraction"/> is 0, else the top k of its own logits after that fraction of its
     /// training (the trainer's <c>AddTask</c>).
     /// </summary>
-    public (IReadOnlyList<Parameter> Selectors, TaskHead Head) AddTask(TaskSpec task)
+    internal (IReadOnlyList<Parameter> Selectors, TaskHead Head) AddTask(TaskSpec task)
     {
         task.Validate();
         if (_taskIndex.ContainsKey(task.Name))

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>Everything needed to rebuild an <see cref="AlterModel"/>'s structure before its weights are loaded.</summary>
-public sealed record AlterModelConfig
+internal sealed record AlterModelConfig
 {
     public required BertConfig Encoder { get; init; }
 

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// <summary>
 /// Shape of a BERT-family encoder, read from (and written as) the fields of a Hugging Face <c>config.json</c>.
 /// </summary>
-public sealed record BertConfig
+internal sealed record BertConfig
 {
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 30522;
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 768;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>Word + position + token-type embeddings, then LayerNorm and dropout (HF <c>embeddings.*</c>).</summary>
-public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
 {
     // Field names are the Hugging Face parameter names: loading is a name-for-name copy.
     private readonly Embedding word_embeddings;

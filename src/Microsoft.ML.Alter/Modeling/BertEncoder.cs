@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>The stack of transformer blocks (HF <c>encoder.layer.*</c>).</summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly ModuleList<BertLayer> layer;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>First half of the feed-forward sublayer: up-projection and activation (HF <c>intermediate.dense</c>).</summary>
-public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
     private readonly nn.Module<Tensor, Tensor> activation;

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// In an MTA layer the feed-forward sublayer is a mixture of task adapters (<c>encoder.layer.N.mta</c>): either
 /// its experts are copies of the pretrained FFN and replace it, or they are bottleneck adapters added to it.
 /// </summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertAttention attention;
     private readonly BertIntermediate? intermediate;

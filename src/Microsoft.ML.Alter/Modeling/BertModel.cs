@@ -9,7 +9,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// so pretrained checkpoints load by a name-for-name copy. The pooler is not part of it: ALTER's heads pool
 /// for themselves.
 /// </summary>
-public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;
@@ -25,8 +25,6 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     public BertConfig Config { get; }
-
-    public BertEmbeddings Embeddings => embeddings;
 
     public BertEncoder Encoder => encoder;
 

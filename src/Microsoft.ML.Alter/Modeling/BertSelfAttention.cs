@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>Multi-head self-attention projections (HF <c>attention.self.{query,key,value}</c>).</summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear query;
     private readonly Linear key;

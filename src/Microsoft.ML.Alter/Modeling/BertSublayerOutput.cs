@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// Projection, dropout, then LayerNorm over the residual sum: HF <c>attention.output</c> and <c>output</c>
 /// (the second half of the feed-forward sublayer) share this shape.
 /// </summary>
-public sealed class BertSublayerOutput : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertSublayerOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear? dense;
     private readonly LayerNorm LayerNorm;

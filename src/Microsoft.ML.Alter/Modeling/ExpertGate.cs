@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// Stage 2's gate network: Linear → ReLU → Linear → softmax over the branches (the task mixture and each shared
 /// expert), fed with the first-token ([CLS]) output of every branch, concatenated. Weights each branch per row.
 /// </summary>
-public sealed class ExpertGate : nn.Module<Tensor, Tensor>
+internal sealed class ExpertGate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
     private readonly Linear @out;

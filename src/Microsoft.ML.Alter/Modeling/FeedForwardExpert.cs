@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// An expert that is a copy of a layer's pretrained feed-forward network. Its parameters are named like the HF
 /// ones it copies (<c>intermediate.dense</c>, <c>output.dense</c>) so the pretrained FFN loads into it name for name.
 /// </summary>
-public sealed class FeedForwardExpert : nn.Module<Tensor, Tensor>
+internal sealed class FeedForwardExpert : nn.Module<Tensor, Tensor>
 {
     private readonly BertIntermediate intermediate;
     private readonly Projection output;

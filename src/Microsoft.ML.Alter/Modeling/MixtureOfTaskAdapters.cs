@@ -11,7 +11,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// Stage 2 (after <see cref="AddSharedExperts"/>): that task mixture and each shared expert are branches, and a
 /// gate network weighs the branches per row from their first-token outputs.
 /// </summary>
-public sealed class MixtureOfTaskAdapters : nn.Module
+internal sealed class MixtureOfTaskAdapters : nn.Module
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> experts;
     private readonly TaskWeightSelector selector;

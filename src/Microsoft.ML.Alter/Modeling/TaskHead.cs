@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Alter.Modeling;
 
 /// <summary>A task's classifier over the pooled row vector: dropout, then a linear layer to the task's labels.</summary>
-public sealed class TaskHead : nn.Module<Tensor, Tensor>
+internal sealed class TaskHead : nn.Module<Tensor, Tensor>
 {
     private readonly Dropout dropout;
     private readonly Linear dense;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Alter.Modeling;
 /// trains alone while the others stay frozen. A routed task (see <see cref="MtaOptions.ExpertsPerTask"/>) has its
 /// other experts' logits masked to −∞, so their weights are exactly 0 and the route's weights renormalise.
 /// </summary>
-public sealed class TaskWeightSelector : nn.Module
+internal sealed class TaskWeightSelector : nn.Module
 {
     private readonly ParameterList logits;
     private readonly List<int[]?> _routes = new();

@@ -45,7 +45,7 @@ public sealed class OnnxRuntimePredictor : IDisposable
     public AlterOnnxMetadata Metadata { get; }
 
     /// <summary>The tokenizer the file's metadata describes.</summary>
-    public BertTextTokenizer Tokenizer { get; }
+    internal BertTextTokenizer Tokenizer { get; }
 
     /// <summary>Opens an exported file. <paramref name="options"/>: ONNX Runtime's (default: every graph optimization).</summary>
     public static OnnxRuntimePredictor Load(string path, SessionOptions? options = null)
@@ -96,7 +96,7 @@ public sealed class OnnxRuntimePredictor : IDisposable
 
     /// <summary>Scores tokenized rows of tasks given by index.</summary>
     /// <param name="batchScored">Told the row indices of every batch the session ran.</param>
-    public RowPrediction[] Predict(IReadOnlyList<EncodedInput> inputs, IReadOnlyList<int> tasks, int batchSize = 32, Action<int[]>? batchScored = null)
+    internal RowPrediction[] Predict(IReadOnlyList<EncodedInput> inputs, IReadOnlyList<int> tasks, int batchSize = 32, Action<int[]>? batchScored = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(tasks);

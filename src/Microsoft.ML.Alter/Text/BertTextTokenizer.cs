@@ -6,7 +6,7 @@ namespace Microsoft.ML.Alter.Text;
 /// WordPiece tokenization for BERT-family encoders (Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>), for single
 /// texts and text pairs, truncated to a maximum length the way Hugging Face does (longest-first for pairs).
 /// </summary>
-public sealed class BertTextTokenizer
+internal sealed class BertTextTokenizer
 {
     public const int DefaultMaxLength = 128;
 

@@ -3,7 +3,7 @@ namespace Microsoft.ML.Alter.Text;
 /// <summary>
 /// Groups inputs into batches of similar length so dynamic padding wastes little compute.
 /// </summary>
-public static class LengthBatches
+internal static class LengthBatches
 {
     /// <summary>
     /// Indices of <paramref name="lengths"/> in batches of at most <paramref name="batchSize"/>, shortest first.

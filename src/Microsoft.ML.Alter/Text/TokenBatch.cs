@@ -5,7 +5,7 @@ namespace Microsoft.ML.Alter.Text;
 /// <summary>
 /// Inputs padded to the longest one in the batch (dynamic padding), as the three int64 tensors a BERT encoder takes.
 /// </summary>
-public sealed class TokenBatch : IDisposable
+internal sealed class TokenBatch : IDisposable
 {
     private TokenBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, int tokenCount)
     {

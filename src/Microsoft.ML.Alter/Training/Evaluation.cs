@@ -3,7 +3,7 @@ using Microsoft.ML.Alter.Modeling;
 
 namespace Microsoft.ML.Alter.Training;
 
-public static class Evaluation
+internal static class Evaluation
 {
     /// <summary>Accuracy of each task present in <paramref name="rows"/>, by task name.</summary>
     public static Dictionary<string, double> Accuracy(AlterModel model, EncodedRows rows, int batchSize = 64, CancellationToken cancellation = default)

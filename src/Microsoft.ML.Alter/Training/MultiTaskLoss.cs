@@ -9,7 +9,7 @@ namespace Microsoft.ML.Alter.Training;
 /// The training objective of a mixed-task batch: each task's head scores its own rows, and the cross-entropies of all
 /// rows are averaged over the batch (so a task weighs by how many of its rows the batch holds).
 /// </summary>
-public static class MultiTaskLoss
+internal static class MultiTaskLoss
 {
     /// <param name="rowTasks">Task index of each row of <paramref name="batch"/>.</param>
     /// <param name="rowLabels">Label index of each row, within its task's labels.</param>

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Alter.Training;
 /// so batches mix tasks, then sorted by length within pools of a few dozen batches so padding stays small while
 /// batch order stays random.
 /// </summary>
-public sealed class TaskBatchSampler
+internal sealed class TaskBatchSampler
 {
     private const int BatchesPerPool = 50;
     private readonly int[][] _rowsOfTask;

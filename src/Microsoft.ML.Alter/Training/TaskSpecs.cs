@@ -3,7 +3,7 @@ using Microsoft.ML.Alter.Modeling;
 
 namespace Microsoft.ML.Alter.Training;
 
-public static class TaskSpecs
+internal static class TaskSpecs
 {
     /// <summary>
     /// The tasks of a training set, each with the labels seen with it, in ordinal order of task name and label.

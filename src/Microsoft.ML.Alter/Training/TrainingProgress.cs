@@ -18,8 +18,6 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan Remaining)
 {
-    public bool IsEpochEnd => DevAccuracy is not null || Step == StepsPerEpoch;
-
     public double? MeanDevAccuracy => DevAccuracy is { Count: > 0 } d ? d.Values.Average() : null;
 
     public override string ToString()
