@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Checkpoints;
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Training;
 

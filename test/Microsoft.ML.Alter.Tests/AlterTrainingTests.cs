@@ -326,4 +326,36 @@ public sealed class AlterTrainingTests
         StringAssert.Contains(blank.Message, "empty text");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => AlterPredictor.Predict(model, new[] { new TaskInput("topic", "") })).Message, "empty text");
     }
+
+    /// <summary>The core trainer takes the ML.NET layer's bad-row policy: skipped rows are counted, and train as if absent.</summary>
+    [TestMethod]
+    public void BadRowsCanBeSkippedInTheCoreAsInMLNet()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(20, 3);
+        var bad = new List<LabeledExample>
+        {
+            new("topic", "  ", null, "money"),
+            new(" ", "a text without a task", null, "money"),
+            new("topic", "\u200B", "second text", "sports"),
+            new("sentiment", "a text without a label", null, ""),
+        };
+        var dirty = train.Take(10).Concat(bad).Concat(train.Skip(10)).ToList();
+        var dev = SyntheticTasks.ThreeTasks(5, 9);
+        var skip = TinyOptions with { BadRows = BadRowHandling.Skip };
+
+        var (clean, cleanResult) = new AlterTrainer(skip).CreateAndTrainStage1(pretrained, train, dev, TinyMta, maxLength: 32);
+        var (skipped, skippedResult) = new AlterTrainer(skip).CreateAndTrainStage1(pretrained, dirty, dev.Append(bad[0]).ToList(), TinyMta, maxLength: 32);
+        using (clean)
+        using (skipped)
+        {
+            Assert.AreEqual(0, cleanResult.SkippedRows);
+            Assert.AreEqual(bad.Count + 1, skippedResult.SkippedRows, "four training rows and one validation row");
+            CollectionAssert.AreEqual(cleanResult.EpochLosses.ToList(), skippedResult.EpochLosses.ToList(), "the bad rows train as if absent");
+            CollectionAssert.AreEqual(clean.Tasks.ToList(), skipped.Tasks.ToList(), "no task or label comes from a bad row");
+        }
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new AlterTrainer(TinyOptions).CreateAndTrainStage1(pretrained, dirty, null, TinyMta, maxLength: 32));
+        StringAssert.Contains(error.Message, "training row 10 (task 'topic') has an empty text");
+        StringAssert.Contains(error.Message, "BadRows = Skip");
+    }
 }

@@ -67,11 +67,11 @@ internal sealed class EncodedRows
 
     private static int TaskOf(AlterModel model, string? task, int row, string what)
     {
-        if (string.IsNullOrEmpty(task))
-            throw new ArgumentException($"{what} row {row} has no task.");
+        if (RowCheck.Of(task, "-") == RowProblem.NoTask)
+            throw new ArgumentException(RowCheck.Describe(RowProblem.NoTask, what, row, task));
         try
         {
-            return model.TaskIndex(task);
+            return model.TaskIndex(task!);
         }
         catch (ArgumentException e)
         {
@@ -81,8 +81,8 @@ internal sealed class EncodedRows
 
     private static EncodedInput Encode(AlterModel model, string? text, string? text2, int row, string task, string what)
     {
-        if (!RowText.IsUsable(text))
-            throw new ArgumentException($"{what} row {row} (task '{task}') has an empty text (or only whitespace, control or zero-width characters).");
+        if (RowCheck.Of(task, text) == RowProblem.NoText)
+            throw new ArgumentException(RowCheck.Describe(RowProblem.NoText, what, row, task));
         return model.Tokenizer.Encode(text!, RowText.SecondOrNull(text2));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
 using Microsoft.ML.Alter.Training;

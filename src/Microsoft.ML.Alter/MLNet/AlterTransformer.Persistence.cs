@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Alter.Checkpoints;
+using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Data;

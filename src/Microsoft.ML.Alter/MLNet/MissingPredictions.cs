@@ -1,3 +1,5 @@
+using Microsoft.ML.Alter.Data;
+
 namespace Microsoft.ML.Alter.MLNet;
 
 /// <summary>Counts, per cursor, the rows scored as missing and why, for the one warning the cursor logs when it ends.</summary>

@@ -41,7 +41,8 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            if (!RowText.IsUsable(row.Task))
+            var problem = RowCheck.Of(row.Task, row.Text1);
+            if (problem == RowProblem.NoTask)
             {
                 if (columns.BadRows == BadRowHandling.Throw)
                     throw new InvalidOperationException($"Row {row.Position}: the task column '{columns.Task}' is empty.");
@@ -60,7 +61,7 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
                 SetMissing(i);
                 continue;
             }
-            if (!RowText.IsUsable(row.Text1))
+            if (problem == RowProblem.NoText)
             {
                 if (columns.BadRows == BadRowHandling.Throw)
                     throw new InvalidOperationException(

@@ -1,3 +1,5 @@
+using Microsoft.ML.Alter.Data;
+
 namespace Microsoft.ML.Alter.MLNet;
 
 /// <summary>The transformer's column names and scoring settings: what it reads, what it writes, and how (persisted with it).</summary>

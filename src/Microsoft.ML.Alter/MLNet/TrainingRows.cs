@@ -61,11 +61,12 @@ internal static class TrainingRows
             host.CheckAlive();
             row++;
             getTask(ref task);
-            if (!RowText.IsUsable(task.Span) && Bad(ref noTask, $"{what} row {row}: the task column '{options.TaskColumnName}' is empty."))
+            getText1(ref text1);
+            var problem = RowCheck.Of(task.Span, text1.Span);
+            if (problem == RowProblem.NoTask && Bad(ref noTask, $"{what} row {row}: the task column '{options.TaskColumnName}' is empty."))
                 continue;
             var taskName = task.ToString();
-            getText1(ref text1);
-            if (!RowText.IsUsable(text1.Span) && Bad(ref noText,
+            if (problem == RowProblem.NoText && Bad(ref noText,
                     $"{what} row {row} (task '{taskName}'): the text column '{options.Sentence1ColumnName}' is empty (or only whitespace, control or zero-width characters)."))
                 continue;
             string? second = null;

@@ -1,7 +1,7 @@
-using Microsoft.ML.Alter.Inference;
 using System.Diagnostics;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Data;
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Text;
 using TorchSharp;
@@ -40,7 +40,8 @@ public sealed class AlterTrainer
         PretrainedCheckpoint pretrained, IReadOnlyList<LabeledExample> train, IReadOnlyList<LabeledExample>? validation,
         MtaOptions? mta = null, int maxLength = BertTextTokenizer.DefaultMaxLength, CancellationToken cancellation = default, Device? device = null)
     {
-        var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), mta, maxLength, _options.Seed, device);
+        var usable = RowCheck.Usable(train, _options.BadRows, "training", out _);
+        var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(usable), mta, maxLength, _options.Seed, device);
         try
         {
             return (model, TrainStage1(model, train, validation, cancellation));
@@ -104,7 +105,7 @@ public sealed class AlterTrainer
         var stray = train.Concat(validation ?? Array.Empty<LabeledExample>()).Select((r, i) => (r, i)).FirstOrDefault(p => p.r.Task != task);
         if (stray.r is not null)
             throw new ArgumentException($"Row {stray.i} belongs to task '{stray.r.Task}', not to the task being added, '{task}'.");
-        var spec = TaskSpecs.FromExamples(train).Single();
+        var spec = TaskSpecs.FromExamples(RowCheck.Usable(train, _options.BadRows, "training", out _)).Single();
         manual_seed(SeedOf(SeedStream.AddTask));
         var (selectors, head) = model.AddTask(spec);
         var trainable = selectors.Concat(head.parameters()).ToList();
@@ -115,15 +116,23 @@ public sealed class AlterTrainer
         return result;
     }
 
-    private (EncodedRows Train, EncodedRows? Validation) Encode(AlterModel model, IReadOnlyList<LabeledExample> train, IReadOnlyList<LabeledExample>? validation)
+    /// <summary>The usable rows (<see cref="AlterTrainingOptions.BadRows"/>), checked against the model's tasks and tokenized.</summary>
+    private (EncodedRows Train, EncodedRows? Validation, int Skipped) Encode(AlterModel model, IReadOnlyList<LabeledExample> train,
+        IReadOnlyList<LabeledExample>? validation)
     {
         if (train.Count == 0)
             throw new ArgumentException("The training set is empty.");
-        return (EncodedRows.FromExamples(model, train, "training"),
-            validation is { Count: > 0 } ? EncodedRows.FromExamples(model, validation, "validation") : null);
+        var usable = RowCheck.Usable(train, _options.BadRows, "training", out var skippedTraining);
+        if (usable.Count == 0)
+            throw new ArgumentException($"The training set has no usable rows: all {skippedTraining} were skipped.");
+        var skippedValidation = 0;
+        var usableValidation = validation is null ? null : RowCheck.Usable(validation, _options.BadRows, "validation", out skippedValidation);
+        return (EncodedRows.FromExamples(model, usable, "training"),
+            usableValidation is { Count: > 0 } ? EncodedRows.FromExamples(model, usableValidation, "validation") : null,
+            skippedTraining + skippedValidation);
     }
 
-    private StageResult Run(AlterModel model, string stage, (EncodedRows Train, EncodedRows? Validation) data, StageOptions stageOptions,
+    private StageResult Run(AlterModel model, string stage, (EncodedRows Train, EncodedRows? Validation, int Skipped) data, StageOptions stageOptions,
         IReadOnlyList<ParameterGroup> groups, int? scoredTask, SeedStream seedStream, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
@@ -168,7 +177,10 @@ public sealed class AlterTrainer
                 if (!best.Observe(epoch, accuracy))
                     break;
             }
-            return new StageResult(stage, losses.Count, best.Epoch, best.Accuracy, losses, clock.Elapsed, trainableCount, totalCount);
+            return new StageResult(stage, losses.Count, best.Epoch, best.Accuracy, losses, clock.Elapsed, trainableCount, totalCount)
+            {
+                SkippedRows = data.Skipped,
+            };
         }
         finally
         {

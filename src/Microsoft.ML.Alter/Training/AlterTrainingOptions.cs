@@ -1,3 +1,5 @@
+using Microsoft.ML.Alter.Data;
+
 namespace Microsoft.ML.Alter.Training;
 
 /// <summary>How an <see cref="AlterTrainer"/> trains. Defaults are for MiniLM-L6-sized encoders on CPU.</summary>
@@ -41,6 +43,12 @@ public sealed record AlterTrainingOptions
     /// <summary>Step-level progress is reported every this many steps (epoch ends are always reported).</summary>
     public int ProgressInterval { get; init; } = 20;
 
+    /// <summary>
+    /// Rows with an empty task, no usable text or no label, in training or validation data: an exception naming the first
+    /// (default) or skipped and counted in <see cref="StageResult.SkippedRows"/>. The same rule as the ML.NET layer's.
+    /// </summary>
+    public BadRowHandling BadRows { get; init; } = BadRowHandling.Throw;
+
     public void Validate()
     {
         Stage1.Validate("stage 1");
@@ -61,6 +69,8 @@ public sealed record AlterTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "The gradient clipping norm must be finite and positive.");
         if (EvaluationBatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(EvaluationBatchSize), EvaluationBatchSize, "The evaluation batch size must be positive.");
+        if (!Enum.IsDefined(BadRows))
+            throw new ArgumentOutOfRangeException(nameof(BadRows), BadRows, "Not a BadRowHandling value.");
         if (ProgressInterval <= 0)
             throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, "The progress interval must be positive.");
     }

@@ -15,4 +15,7 @@ public sealed record StageResult(
     long TotalParameters)
 {
     public double? MeanDevAccuracy => DevAccuracy.Count > 0 ? DevAccuracy.Values.Average() : null;
+
+    /// <summary>Training and validation rows skipped as unusable (<see cref="AlterTrainingOptions.BadRows"/> = Skip).</summary>
+    public int SkippedRows { get; init; }
 }

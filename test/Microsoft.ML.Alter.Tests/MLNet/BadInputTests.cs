@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Microsoft.ML.Alter.Checkpoints;
+using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Data;
 using TorchSharp;

@@ -1,5 +1,5 @@
-using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Data;
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Training;
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Tests.MLNet;
