@@ -47,7 +47,7 @@ internal static class TrainingStepProfile
         var stamp = RunStamp.Capture();
         stamp.PrintHeader();
         using var pretrained = PretrainedCheckpoint.Load(null);
-        var specs = TaskSpecs.FromExamples(splits.SelectMany(s => s.Train));
+        var specs = TaskSpec.FromExamples(splits.SelectMany(s => s.Train));
         var profiles = new List<StepProfile>();
         var structures = new[]
         {

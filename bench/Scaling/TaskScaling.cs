@@ -106,7 +106,7 @@ public static class TaskScaling
         }, log is null ? null : new Progress(log));
 
         // Label sets from the full training splits, so every sampled row's label is known to the model.
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train.SelectMany(r => r)), options.Mta, seed: options.Seed);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train.SelectMany(r => r)), options.Mta, seed: options.Seed);
         if (warmup.Count > 0)
             trainer.TrainStage1(model, warmup, null);
         var stage = trainer.TrainStage1(model, timed, null);

@@ -22,7 +22,7 @@ public static class SpeedInputs
         if (!string.IsNullOrEmpty(modelPath))
             return AlterModelStore.Load(modelPath);
         using var pretrained = PretrainedCheckpoint.Load(null);
-        return pretrained.CreateAlterModel(TaskSpecs.FromExamples(TaskFolder.Read(dataFolder, "train")), mta ?? new MtaOptions(), seed: seed);
+        return pretrained.CreateAlterModel(TaskSpec.FromExamples(TaskFolder.Read(dataFolder, "train")), mta ?? new MtaOptions(), seed: seed);
     }
 
     /// <summary>The rows of one split of one task as scoring inputs (labels dropped), at most <paramref name="limit"/> of them.</summary>

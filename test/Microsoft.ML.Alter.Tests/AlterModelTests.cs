@@ -52,7 +52,7 @@ public sealed class AlterModelTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var train = SyntheticTasks.ThreeTasks(12, 4);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 2 }, 32, seed: 2);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 2 }, 32, seed: 2);
         model.AddStage2(1);
         using var copy = model.Clone();
         Assert.AreEqual(model.Config.ToJson(), copy.Config.ToJson(), "same tasks, layers, routes, stage-2 experts");

@@ -74,7 +74,7 @@ public sealed class AlterTrainingTests
 
         static Tensor pretrainedHeadStart(PretrainedCheckpoint p)
         {
-            using var fresh = p.CreateAlterModel(TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(5, 3)), TinyMta, 32, seed: 5);
+            using var fresh = p.CreateAlterModel(TaskSpec.FromExamples(SyntheticTasks.ThreeTasks(5, 3)), TinyMta, 32, seed: 5);
             return fresh.state_dict()["heads.0.dense.weight"].clone();
         }
     }
@@ -164,7 +164,7 @@ public sealed class AlterTrainingTests
     public void DamagedOrForeignStreamsAreRejectedClearly()
     {
         using var pretrained = TinyBert.Checkpoint();
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), TinyMta, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), TinyMta, 32);
         using var stream = new MemoryStream();
         AlterModelStore.Save(model, stream);
         var bytes = stream.ToArray();
@@ -240,7 +240,7 @@ public sealed class AlterTrainingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var train = SyntheticTasks.ThreeTasks(20, 3);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), TinyMta, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), TinyMta, 32);
         var calls = 0;
         var result = new AlterTrainer(TinyOptions, beforeEachStep: () => calls++).TrainStage1(model, train, null);
         var stepsPerEpoch = (train.Count + TinyOptions.BatchSize - 1) / TinyOptions.BatchSize;
@@ -265,7 +265,7 @@ public sealed class AlterTrainingTests
         var train = SyntheticTasks.ThreeTasks(40, 3);
         var dev = SyntheticTasks.ThreeTasks(10, 50);
         using var cancel = new CancellationTokenSource();
-        var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), TinyMta, 32);
+        var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), TinyMta, 32);
         using (model)
         {
             Dictionary<string, Tensor>? firstEpoch = null;
@@ -304,7 +304,7 @@ public sealed class AlterTrainingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var train = SyntheticTasks.ThreeTasks(20, 3);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), TinyMta, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), TinyMta, 32);
         var trainer = new AlterTrainer(TinyOptions);
 
         var unknown = Assert.ThrowsExactly<ArgumentException>(() => AlterPredictor.Predict(model, new[] { new TaskInput("weather", "rain today") }));
@@ -317,7 +317,7 @@ public sealed class AlterTrainingTests
         StringAssert.Contains(label.Message, "'sentiment'");
 
         var single = SyntheticTasks.Sentiment(10, 1).Select(r => r with { Label = "positive" }).ToList();
-        var oneLabel = Assert.ThrowsExactly<ArgumentException>(() => TaskSpecs.FromExamples(single));
+        var oneLabel = Assert.ThrowsExactly<ArgumentException>(() => TaskSpec.FromExamples(single));
         StringAssert.Contains(oneLabel.Message, "single label");
 
         var empty = train.Append(new LabeledExample("topic", "  ", null, "money")).ToList();

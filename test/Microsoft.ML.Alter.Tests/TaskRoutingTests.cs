@@ -29,7 +29,7 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var rows = FourTasks(3, 11);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = k }, 32, seed: 3);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = k }, 32, seed: 3);
         if (stage == 2)
             model.AddStage2(1);
         Perturb(model);
@@ -80,7 +80,7 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var rows = FourTasks(4, 21);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = 2 }, 32, seed: 3);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(rows), new MtaOptions { Layers = new[] { 0, 1 }, ExpertsPerTask = 2 }, 32, seed: 3);
         model.AddStage2(1);
         Perturb(model);
         model.train();
@@ -115,7 +115,7 @@ public sealed class TaskRoutingTests
         var train = SyntheticTasks.ThreeTasks(perTask: 24, seed: 3);
         var mta = new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 2, RouteWarmupFraction = 0.5 };
         var trainer = new AlterTrainer(TinyOptions);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), mta, 32, TinyOptions.Seed);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), mta, 32, TinyOptions.Seed);
         Assert.IsTrue(model.HasUnchosenRoutes, "dense during the warm-up");
         Assert.IsTrue(model.ExpertWeights().SelectMany(l => l).SelectMany(w => w).All(w => w > 0));
         trainer.TrainStage1(model, train, null);
@@ -186,7 +186,7 @@ public sealed class TaskRoutingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var rows = SyntheticTasks.ThreeTasks(4, 1);
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(rows), new MtaOptions { Layers = new[] { 1 } }, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(rows), new MtaOptions { Layers = new[] { 1 } }, 32);
         using var saved = new MemoryStream();
         AlterModelStore.Save(model, saved);
 
@@ -226,7 +226,7 @@ public sealed class TaskRoutingTests
     public void ABadExpertsPerTaskFailsNamingTheOption()
     {
         using var pretrained = TinyBert.Checkpoint();
-        var tasks = TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1));
+        var tasks = TaskSpec.FromExamples(SyntheticTasks.ThreeTasks(4, 1));
         var negative = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => pretrained.CreateAlterModel(tasks, new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = -1 }));
         Assert.AreEqual(nameof(MtaOptions.ExpertsPerTask), negative.ParamName);
         StringAssert.Contains(negative.Message, "ExpertsPerTask cannot be negative");

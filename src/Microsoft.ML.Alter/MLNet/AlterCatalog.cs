@@ -58,7 +58,7 @@ public static class AlterCatalog
         {
             LabelColumnName = labelColumnName,
             TaskColumnName = columns.Task,
-            Sentence1ColumnName = columns.Text1,
+            Sentence1ColumnName = columns.Text,
             Sentence2ColumnName = columns.Text2,
             PredictedLabelColumnName = columns.PredictedLabel,
             ScoreColumnName = columns.Score,

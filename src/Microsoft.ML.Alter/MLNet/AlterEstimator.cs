@@ -71,7 +71,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
                 Log(channel, trainer.TrainStage1(model, train, validation, _options.CancellationToken));
             if (_stage2)
                 Log(channel, trainer.TrainStage2(model, train, validation, _options.CancellationToken));
-            return new AlterTransformer(_host, model, labels, ScoringColumns.From(_options));
+            return new AlterTransformer(_host, model, labels, ScoringSettings.From(_options));
         }
         catch
         {
@@ -82,7 +82,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
 
     private AlterModel CreateModel(List<LabeledExample> train, int seed, TorchSharp.torch.Device device, IChannel channel)
     {
-        var tasks = TaskSpecs.FromExamples(train);
+        var tasks = TaskSpec.FromExamples(train);
         using var pretrained = PretrainedCheckpoint.Load(_options.BaseModel);
         channel.Info($"Base model: {pretrained.Source}; tasks: {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Labels.Count} labels)"))}.");
         var positions = pretrained.Config.MaxPositionEmbeddings;

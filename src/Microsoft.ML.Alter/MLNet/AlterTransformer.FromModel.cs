@@ -64,7 +64,7 @@ public sealed partial class AlterTransformer
             // LabelSet's wording suits a damaged saved model; here the caller passed the list, so it is an argument error.
             throw env.ExceptParam(nameof(labels), e.Message);
         }
-        var columns = new ScoringColumns(taskColumnName, sentence1ColumnName, sentence2ColumnName, predictedLabelColumnName,
+        var columns = new ScoringSettings(taskColumnName, sentence1ColumnName, sentence2ColumnName, predictedLabelColumnName,
             scoreColumnName, scoringBatchSize, unknownTask, badRows);
         return new AlterTransformer(env, model, labelSet, columns);
     }

@@ -50,7 +50,7 @@ public sealed partial class AlterTransformer
         // int: label count; then each label name (BinaryWriter string), in key order
         // binary stream "AlterModel": AlterModelStore's zip (config with tasks and label sets, vocabulary, weights + digest)
         ctx.SaveNonEmptyString(_columns.Task);
-        ctx.SaveNonEmptyString(_columns.Text1);
+        ctx.SaveNonEmptyString(_columns.Text);
         ctx.SaveStringOrNull(_columns.Text2);
         ctx.SaveNonEmptyString(_columns.PredictedLabel);
         ctx.SaveNonEmptyString(_columns.Score);
@@ -86,7 +86,7 @@ public sealed partial class AlterTransformer
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
         var source = $"the ALTER transformer in ML.NET model entry '{ctx.Directory ?? "(root)"}'";
-        ScoringColumns columns;
+        ScoringSettings columns;
         string[] labelNames;
         try
         {
@@ -105,7 +105,7 @@ public sealed partial class AlterTransformer
             labelNames = new string[count];
             for (var i = 0; i < count; i++)
                 labelNames[i] = ctx.Reader.ReadString();
-            columns = new ScoringColumns(task, text1, text2, predicted, score, batchSize, unknown, badRows);
+            columns = new ScoringSettings(task, text1, text2, predicted, score, batchSize, unknown, badRows);
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or IOException)
         {

@@ -21,11 +21,11 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
 {
     private readonly AlterModel _model;
     private readonly LabelSet _labels;
-    private readonly ScoringColumns _columns;
+    private readonly ScoringSettings _columns;
     private readonly RowScorer _scorer;
     private readonly OnnxRuntimePredictor? _onnx;
 
-    internal AlterTransformer(IHostEnvironment env, AlterModel model, LabelSet labels, ScoringColumns columns, OnnxRuntimePredictor? onnx = null)
+    internal AlterTransformer(IHostEnvironment env, AlterModel model, LabelSet labels, ScoringSettings columns, OnnxRuntimePredictor? onnx = null)
         : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(AlterTransformer)))
     {
         _model = model;
@@ -97,7 +97,7 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
         }, _onnx);
     }
 
-    internal ScoringColumns Columns => _columns;
+    internal ScoringSettings Columns => _columns;
 
     internal LabelSet LabelSet => _labels;
 
@@ -123,7 +123,7 @@ public sealed partial class AlterTransformer : RowToRowTransformerBase, ITransfo
         var inputs = new List<int>
         {
             SchemaChecks.RequireText(Host, schema, "task", _columns.Task),
-            SchemaChecks.RequireText(Host, schema, "sentence1", _columns.Text1),
+            SchemaChecks.RequireText(Host, schema, "sentence1", _columns.Text),
         };
         if (_columns.Text2 is not null)
             inputs.Add(SchemaChecks.RequireText(Host, schema, "sentence2", _columns.Text2));

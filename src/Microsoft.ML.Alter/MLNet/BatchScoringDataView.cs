@@ -61,7 +61,7 @@ internal sealed partial class BatchScoringDataView : IDataView
     /// input column, in input order. Each pairing is checked by name and type, so a layout ML.NET might change fails here
     /// rather than serving one column's values under another's name.
     /// </remarks>
-    private static int[] MapColumns(IHost host, DataViewSchema schema, DataViewSchema input, ScoringColumns columns)
+    private static int[] MapColumns(IHost host, DataViewSchema schema, DataViewSchema input, ScoringSettings columns)
     {
         var predicted = schema[columns.PredictedLabel].Index;
         var score = schema[columns.Score].Index;

@@ -13,13 +13,13 @@ internal sealed class MissingPredictions
 
     public int Total => NoTask + NoText + UnknownTask;
 
-    public string Describe(ScoringColumns columns)
+    public string Describe(ScoringSettings columns)
     {
         var reasons = new List<string>();
         if (NoTask > 0)
             reasons.Add($"{NoTask} with an empty task column '{columns.Task}'");
         if (NoText > 0)
-            reasons.Add($"{NoText} with no usable text in '{columns.Text1}' (empty, or only whitespace, control or zero-width characters)");
+            reasons.Add($"{NoText} with no usable text in '{columns.Text}' (empty, or only whitespace, control or zero-width characters)");
         if (UnknownTask > 0)
             reasons.Add($"{UnknownTask} of a task the model was not trained on");
         return $"Scored {Total} rows as missing (PredictedLabel key 0, NaN scores): {string.Join("; ", reasons)}. "

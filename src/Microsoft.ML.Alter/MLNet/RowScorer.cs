@@ -8,7 +8,7 @@ using Microsoft.ML.Alter.Training;
 namespace Microsoft.ML.Alter.MLNet;
 
 /// <summary>A row to score as read from an IDataView: its cursor position (for messages), task and text(s).</summary>
-internal readonly record struct ScoringRow(long Position, string Task, string? Text1, string? Text2);
+internal readonly record struct ScoringRow(long Position, string Task, string? Text, string? Text2);
 
 /// <summary>
 /// Scores rows for both ML.NET paths (the batched Transform cursor and the row-at-a-time PredictionEngine mapper):
@@ -16,7 +16,7 @@ internal readonly record struct ScoringRow(long Position, string Task, string? T
 /// <see cref="AlterPredictor"/> (or, when given, an ONNX Runtime session of the exported model), and spreads each task's
 /// probabilities onto the union label slots.
 /// </summary>
-internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumns columns, OnnxRuntimePredictor? onnx = null)
+internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringSettings columns, OnnxRuntimePredictor? onnx = null)
 {
     private long _networkCalls;
     private long _paddedTokens;
@@ -30,7 +30,7 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
     /// <summary>
     /// Fills <paramref name="predicted"/> (1-based union key, 0 for a missing prediction) and <paramref name="scores"/>,
     /// running the network on length-sorted batches of at most <paramref name="batchSize"/> rows. Rows that cannot be scored
-    /// are missing predictions counted in <paramref name="missing"/>, or throw, as <see cref="ScoringColumns"/> says.
+    /// are missing predictions counted in <paramref name="missing"/>, or throw, as <see cref="ScoringSettings"/> says.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The transformer (its model) was disposed.</exception>
     public void Score(IReadOnlyList<ScoringRow> rows, uint[] predicted, float[][] scores, int batchSize, MissingPredictions? missing = null)
@@ -41,7 +41,7 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var problem = RowCheck.Of(row.Task, row.Text1);
+            var problem = RowCheck.Of(row.Task, row.Text);
             if (problem == RowProblem.NoTask)
             {
                 if (columns.BadRows == BadRowHandling.Throw)
@@ -65,13 +65,13 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringColumn
             {
                 if (columns.BadRows == BadRowHandling.Throw)
                     throw new InvalidOperationException(
-                        $"Row {row.Position} (task '{row.Task}'): the text column '{columns.Text1}' is empty (or only whitespace, control or zero-width characters).");
+                        $"Row {row.Position} (task '{row.Task}'): the text column '{columns.Text}' is empty (or only whitespace, control or zero-width characters).");
                 missing.NoText++;
                 SetMissing(i);
                 continue;
             }
             known.Add(i);
-            inputs.Add(new TaskInput(row.Task, row.Text1!, RowText.SecondOrNull(row.Text2)));
+            inputs.Add(new TaskInput(row.Task, row.Text!, RowText.SecondOrNull(row.Text2)));
         }
         if (known.Count == 0)
             return;

@@ -41,7 +41,7 @@ public sealed class AlterTrainer
         MtaOptions? mta = null, int maxLength = BertTextTokenizer.DefaultMaxLength, CancellationToken cancellation = default, Device? device = null)
     {
         var usable = RowCheck.Usable(train, _options.BadRows, "training", out _);
-        var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(usable), mta, maxLength, _options.Seed, device);
+        var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(usable), mta, maxLength, _options.Seed, device);
         try
         {
             return (model, TrainStage1(model, train, validation, cancellation));
@@ -105,7 +105,7 @@ public sealed class AlterTrainer
         var stray = train.Concat(validation ?? Array.Empty<LabeledExample>()).Select((r, i) => (r, i)).FirstOrDefault(p => p.r.Task != task);
         if (stray.r is not null)
             throw new ArgumentException($"Row {stray.i} belongs to task '{stray.r.Task}', not to the task being added, '{task}'.");
-        var spec = TaskSpecs.FromExamples(RowCheck.Usable(train, _options.BadRows, "training", out _)).Single();
+        var spec = TaskSpec.FromExamples(RowCheck.Usable(train, _options.BadRows, "training", out _)).Single();
         manual_seed(SeedOf(SeedStream.AddTask));
         var (selectors, head) = model.AddTask(spec);
         var trainable = selectors.Concat(head.parameters()).ToList();

@@ -19,7 +19,7 @@ public sealed class FromModelTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var examples = SyntheticTasks.ThreeTasks(perTask: 6, seed: 1).Concat(SyntheticTasks.Paraphrase(6, 2)).ToList();
-        return pretrained.CreateAlterModel(TaskSpecs.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, maxLength: 32, seed: 5);
+        return pretrained.CreateAlterModel(TaskSpec.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, maxLength: 32, seed: 5);
     }
 
     [TestMethod]

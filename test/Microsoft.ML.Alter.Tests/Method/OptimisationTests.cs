@@ -26,7 +26,7 @@ public sealed class OptimisationTests
 
         (double Norm, Tensor Move) Step(double maxGradNorm)
         {
-            using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), OneLayer, 32, seed: 3);
+            using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), OneLayer, 32, seed: 3);
             model.eval(); // no dropout: both runs see the same gradient
             var rows = EncodedRows.FromExamples(model, train, "training");
             var parameters = model.parameters().ToList();
@@ -64,7 +64,7 @@ public sealed class OptimisationTests
             BatchSize = 8,
             Seed = 5,
         };
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), OneLayer, 32, seed: 5);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), OneLayer, 32, seed: 5);
         var scores = new List<double>();
         var weights = new List<Dictionary<string, Tensor>>();
         var progress = new SynchronousProgress(p =>

@@ -13,7 +13,7 @@ public sealed class SamplingTests
     {
         using var pretrained = TinyBert.Checkpoint();
         var examples = SyntheticTasks.Sentiment(sentiment, 1).Concat(SyntheticTasks.Topic(topic, 2)).Concat(SyntheticTasks.Question(question, 3)).ToList();
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
         return EncodedRows.FromExamples(model, examples, "training");
     }
 

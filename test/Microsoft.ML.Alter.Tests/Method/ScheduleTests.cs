@@ -34,7 +34,7 @@ public sealed class ScheduleTests
     public void MatricesDecayAndVectorsDoNotEachGroupKeepingItsLearningRate()
     {
         using var pretrained = TinyBert.Checkpoint();
-        using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), new MtaOptions { Layers = new[] { 1 } }, 32);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(SyntheticTasks.ThreeTasks(4, 1)), new MtaOptions { Layers = new[] { 1 } }, 32);
         var heads = model.Heads.SelectMany(h => h.parameters()).ToList();
         var encoder = model.parameters().Where(p => !heads.Contains(p)).ToList();
         var split = OptimizerGroups.Split(new[] { new ParameterGroup(encoder, 1e-4), new ParameterGroup(heads, 1e-2) }, 0.05);
@@ -75,7 +75,7 @@ public sealed class ScheduleTests
         var train = SyntheticTasks.ThreeTasks(8, 1);
         foreach (var (warmup, factor) in new[] { (0.0, 1.0), (1.0, 0.5) })
         {
-            using var model = pretrained.CreateAlterModel(TaskSpecs.FromExamples(train), new MtaOptions { Layers = new[] { 1 } }, 32, seed: 3);
+            using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), new MtaOptions { Layers = new[] { 1 } }, 32, seed: 3);
             var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
             // One step: every row in one batch, one epoch.
             var options = new AlterTrainingOptions

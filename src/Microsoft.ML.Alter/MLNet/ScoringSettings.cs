@@ -2,10 +2,10 @@ using Microsoft.ML.Alter.Data;
 
 namespace Microsoft.ML.Alter.MLNet;
 
-/// <summary>The transformer's column names and scoring settings: what it reads, what it writes, and how (persisted with it).</summary>
-internal sealed record ScoringColumns(
+/// <summary>The transformer's scoring settings: the columns it reads and writes, batch size and row policies (persisted with it).</summary>
+internal sealed record ScoringSettings(
     string Task,
-    string Text1,
+    string Text,
     string? Text2,
     string PredictedLabel,
     string Score,
@@ -13,6 +13,6 @@ internal sealed record ScoringColumns(
     UnknownTaskHandling UnknownTask,
     BadRowHandling BadRows)
 {
-    public static ScoringColumns From(AlterEstimator.Options options) => new(options.TaskColumnName, options.Sentence1ColumnName,
+    public static ScoringSettings From(AlterEstimator.Options options) => new(options.TaskColumnName, options.Sentence1ColumnName,
         options.Sentence2ColumnName, options.PredictedLabelColumnName, options.ScoreColumnName, options.ScoringBatchSize, options.UnknownTask, options.BadRows);
 }
