@@ -61,9 +61,10 @@ public sealed class OnnxRuntimeScoringTests
             var expected = rows.Select(r => sequential.Predict(r).Score.ToArray()).ToArray();
             var results = new float[rows.Count][];
             using var torchEngine = ml.Model.CreatePredictionEngine<TextRow, ScoreOnly>(torch, shared);
-            Task<float[]> torchScoring;
-            // The TorchSharp path takes turns on the model's lock; held here, it must block TorchSharp scoring and not ONNX Runtime's.
-            lock (onnx.Model)
+            Task<float[]> torchScoring = null!;
+            // The TorchSharp path takes turns on the model (AlterModel.InTurn); while this test holds the turn, it must block
+            // TorchSharp scoring and not ONNX Runtime's.
+            onnx.Model.InTurn(() =>
             {
                 torchScoring = Task.Run(() => torchEngine.Predict(rows[0]).Score.ToArray());
                 var threads = Enumerable.Range(0, 4).Select(t => Task.Run(() =>
@@ -72,9 +73,10 @@ public sealed class OnnxRuntimeScoringTests
                     for (var i = t; i < rows.Count; i += 4)
                         results[i] = engine.Predict(rows[i]).Score.ToArray();
                 })).ToArray();
-                Assert.IsTrue(Task.WaitAll(threads, TimeSpan.FromMinutes(5)), "ONNX Runtime scoring waited for the model's lock");
-                Assert.IsFalse(torchScoring.IsCompleted, "TorchSharp scoring ran while the model's lock was held");
-            }
+                Assert.IsTrue(Task.WaitAll(threads, TimeSpan.FromMinutes(5)), "ONNX Runtime scoring waited for the model's turn");
+                Assert.IsFalse(torchScoring.IsCompleted, "TorchSharp scoring ran while the model's turn was held");
+                return true;
+            });
             for (var r = 0; r < rows.Count; r++)
                 CollectionAssert.AreEqual(expected[r], results[r], $"row {r}: concurrent scoring differs from sequential");
             var torchScores = torchScoring.GetAwaiter().GetResult();
