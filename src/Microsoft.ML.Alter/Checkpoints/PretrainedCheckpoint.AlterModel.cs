@@ -25,10 +25,9 @@ public sealed partial class PretrainedCheckpoint
         var config = new AlterModelConfig
         {
             Encoder = Config,
-            Mta = options,
+            // Stored resolved, so a saved model never depends on how a later version reads "default".
+            Mta = options with { Layers = options.ResolveLayers(Config.NumHiddenLayers), ExpertCount = expertCount },
             Tasks = tasks.ToList(),
-            MtaLayers = options.ResolveLayers(Config.NumHiddenLayers),
-            ExpertCount = expertCount,
             MaxLength = Math.Min(maxLength, Config.MaxPositionEmbeddings),
             LowerCase = LowerCase,
             BaseModel = Source,

@@ -31,7 +31,7 @@ public sealed class AlterModel : nn.Module
         var mtaLayers = new HashSet<int>(config.MtaLayers);
         // Mixtures are created for the tasks the model was created with; tasks added later are appended below.
         var initialTasks = config.Tasks.Count - config.AddedTasks;
-        bert = new BertModel(config.Encoder, i => mtaLayers.Contains(i) ? new MixtureOfTaskAdapters(config.Encoder, config.Mta with { ExpertCount = config.ExpertCount }, initialTasks) : null);
+        bert = new BertModel(config.Encoder, i => mtaLayers.Contains(i) ? new MixtureOfTaskAdapters(config.Encoder, config.Mta, initialTasks) : null);
         heads = nn.ModuleList(config.Tasks.Select((t, i) => new TaskHead(config.Encoder.HiddenSize, t.Labels.Count, config.Mta.HeadDropout, i)).ToArray());
         RegisterComponents();
         for (var t = initialTasks; t < config.Tasks.Count; t++)

@@ -8,15 +8,26 @@ internal sealed record AlterModelConfig
 {
     public required BertConfig Encoder { get; init; }
 
+    /// <summary>The mixture's options, resolved: <see cref="MtaOptions.Layers"/> and <see cref="MtaOptions.ExpertCount"/> are set.</summary>
     public required MtaOptions Mta { get; init; }
 
     public required IReadOnlyList<TaskSpec> Tasks { get; init; }
 
-    /// <summary>Encoder layers that hold a mixture of task adapters.</summary>
-    public required int[] MtaLayers { get; init; }
+    /// <summary>Encoder layers that hold a mixture of task adapters (ascending).</summary>
+    [JsonIgnore]
+    public int[] MtaLayers => Mta.Layers ?? throw new InvalidDataException("The model configuration has unresolved MTA layers.");
 
     /// <summary>Task experts per mixture (fixed when the model is created; tasks added later share them).</summary>
-    public required int ExpertCount { get; init; }
+    [JsonIgnore]
+    public int ExpertCount => Mta.ExpertCount ?? throw new InvalidDataException("The model configuration has an unresolved expert count.");
+
+    // Models saved before the configuration held resolved options only (formats 1 and 2 as written until issue 14) kept
+    // the resolved layers and expert count here, beside options that may say "default" (null): read, never written.
+    [JsonInclude, JsonPropertyName("MtaLayers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int[]? SavedMtaLayers { get; init; }
+
+    [JsonInclude, JsonPropertyName("ExpertCount"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal int? SavedExpertCount { get; init; }
 
     /// <summary>
     /// Tasks appended after the model was created (the last ones in <see cref="Tasks"/>); the expert count and the
@@ -53,8 +64,20 @@ internal sealed record AlterModelConfig
     {
         try
         {
-            return JsonSerializer.Deserialize<AlterModelConfig>(json, JsonOptions)
-                   ?? throw new InvalidDataException($"{source}: the model configuration is empty.");
+            var config = JsonSerializer.Deserialize<AlterModelConfig>(json, JsonOptions)
+                         ?? throw new InvalidDataException($"{source}: the model configuration is empty.");
+            if (config.Mta is null)
+                throw new InvalidDataException($"{source}: the model configuration has no MTA options.");
+            // The resolved values an older file kept beside its options win: options may hold unsorted layers or null.
+            var resolved = config with
+            {
+                Mta = config.Mta with { Layers = config.SavedMtaLayers ?? config.Mta.Layers, ExpertCount = config.SavedExpertCount ?? config.Mta.ExpertCount },
+                SavedMtaLayers = null,
+                SavedExpertCount = null,
+            };
+            if (resolved.Mta.Layers is null || resolved.Mta.ExpertCount is null)
+                throw new InvalidDataException($"{source}: the model configuration does not say which layers hold mixtures and how many experts each has.");
+            return resolved;
         }
         catch (JsonException e)
         {

@@ -9,7 +9,7 @@ using Microsoft.ML.Alter.Training;
 namespace Microsoft.ML.Alter.Tests.Reliability;
 
 /// <summary>
-/// A model saved by an earlier version is kept in the repository (Fixtures/tiny-format2.alter, a routed stage-2 model
+/// A model saved by an earlier version (one that stored unresolved options beside the resolved layers and expert count) is kept in the repository (Fixtures/tiny-format2.alter, a routed stage-2 model
 /// over the tiny test encoder, 0.1 MB) with the probabilities it gave then: every later version must load it and score
 /// the same. Refactorings of the model's configuration or of the store cannot then break saved models unnoticed.
 /// </summary>
@@ -47,6 +47,26 @@ public sealed class SavedModelFixtureTests
             for (var j = 0; j < expected[i].Length; j++)
                 Assert.AreEqual(expected[i][j], predictions[i].Probabilities[j], 1e-6f, $"row {i}, label {j}");
         }
+    }
+
+    /// <summary>The configuration stores resolved options only: the layers and expert count a "default" resolved to.</summary>
+    [TestMethod]
+    public void TheConfigurationStoresResolvedOptionsOnly()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var tasks = TaskSpec.FromExamples(SyntheticTasks.ThreeTasks(4, 1));
+        using var model = pretrained.CreateAlterModel(tasks, new MtaOptions { DefaultLayerCount = 1 }, maxLength: 32);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(model.Config.ToJson())!.AsObject();
+        Assert.IsFalse(json.ContainsKey("MtaLayers"), "no second copy of the layers");
+        Assert.IsFalse(json.ContainsKey("ExpertCount"), "no second copy of the expert count");
+        CollectionAssert.AreEqual(new[] { 1 }, json["Mta"]!["Layers"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray(), "the last of 2 layers");
+        Assert.AreEqual(4, json["Mta"]!["ExpertCount"]!.GetValue<int>(), "3 tasks + 1");
+        using var stream = new MemoryStream();
+        AlterModelStore.Save(model, stream);
+        stream.Position = 0;
+        using var loaded = AlterModelStore.Load(stream);
+        CollectionAssert.AreEqual(model.Config.MtaLayers, loaded.Config.MtaLayers);
+        Assert.AreEqual(model.Config.ExpertCount, loaded.Config.ExpertCount);
     }
 
     private static void Write(string modelPath, string expectedPath)
