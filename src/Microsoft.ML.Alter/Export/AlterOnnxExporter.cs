@@ -82,6 +82,7 @@ public static class AlterOnnxExporter
             LabelOffsets = tasks.Offsets,
             MaxLength = model.Tokenizer.MaxLength,
             LowerCase = model.Config.LowerCase,
+            TokenizerVersion = model.Tokenizer.Version,
             Vocabulary = model.Vocabulary,
             Stage = model.Config.SharedExpertCount > 0 ? 2 : 1,
             BaseModel = model.Config.BaseModel,

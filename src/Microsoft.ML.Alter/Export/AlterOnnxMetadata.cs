@@ -35,6 +35,11 @@ public sealed record AlterOnnxMetadata
         public const string BaseModel = "alter.base_model";
         /// <summary>"none" or "dynamic_int8" (<see cref="OnnxQuantization"/>); absent in files from before it existed: "none".</summary>
         public const string Quantization = "alter.quantization";
+        /// <summary>
+        /// 2: BERT's word splitting, as Hugging Face's BertTokenizer with this vocabulary; 1 (also when absent, in older
+        /// files): symbol characters deleted and words joined across line breaks (see <c>BertTextTokenizer</c>).
+        /// </summary>
+        public const string TokenizerVersion = "alter.tokenizer_version";
     }
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -56,6 +61,9 @@ public sealed record AlterOnnxMetadata
     public required int Stage { get; init; }
 
     public string BaseModel { get; init; } = "";
+
+    /// <summary>The tokenization rules the model was trained with.</summary>
+    public int TokenizerVersion { get; init; } = 1;
 
     /// <summary>How the file stores its linear layers' weights.</summary>
     public OnnxQuantization Quantization { get; init; } = OnnxQuantization.None;
@@ -80,6 +88,7 @@ public sealed record AlterOnnxMetadata
         [Keys.Stage] = Stage.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [Keys.BaseModel] = BaseModel,
         [Keys.Quantization] = QuantizationName(Quantization),
+        [Keys.TokenizerVersion] = TokenizerVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Reads the metadata back (e.g. from ONNX Runtime's <c>ModelMetadata.CustomMetadataMap</c>).</summary>
@@ -128,6 +137,7 @@ public sealed record AlterOnnxMetadata
             Stage = Int(Keys.Stage),
             BaseModel = properties.TryGetValue(Keys.BaseModel, out var b) ? b : "",
             Quantization = ReadQuantization(properties, source),
+            TokenizerVersion = properties.ContainsKey(Keys.TokenizerVersion) ? Int(Keys.TokenizerVersion) : 1,
         };
     }
 

@@ -29,7 +29,7 @@ public sealed class AlterModel : nn.Module
 
         Config = config;
         Vocabulary = vocabulary;
-        Tokenizer = new BertTextTokenizer(vocabulary, config.LowerCase, Math.Min(config.MaxLength, config.Encoder.MaxPositionEmbeddings));
+        Tokenizer = new BertTextTokenizer(vocabulary, config.LowerCase, Math.Min(config.MaxLength, config.Encoder.MaxPositionEmbeddings), config.TokenizerVersion);
         var mtaLayers = new HashSet<int>(config.MtaLayers);
         // Mixtures are created for the tasks the model was created with; tasks added later are appended below.
         var initialTasks = config.Tasks.Count - config.AddedTasks;
@@ -83,6 +83,7 @@ public sealed class AlterModel : nn.Module
             ExpertCount = expertCount,
             MaxLength = Math.Min(maxLength, pretrained.Config.MaxPositionEmbeddings),
             LowerCase = pretrained.LowerCase,
+            TokenizerVersion = BertTextTokenizer.CurrentVersion,
             BaseModel = pretrained.Source,
         };
         if (seed is { } s)

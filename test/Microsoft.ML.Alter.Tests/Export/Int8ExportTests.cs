@@ -105,4 +105,15 @@ public sealed class Int8ExportTests
         var e = Assert.ThrowsExactly<InvalidDataException>(() => AlterOnnxMetadata.FromProperties(properties, "odd.onnx"));
         StringAssert.Contains(e.Message, "alter.quantization");
     }
+
+    [TestMethod]
+    public void TokenizerVersionTravelsInTheMetadataAndOlderFilesReadAsVersion1()
+    {
+        using var model = ExportFixture.Create();
+        var properties = ModelProto.Parser.ParseFrom(AlterOnnxExporter.ExportToBytes(model)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.AreEqual("2", properties[AlterOnnxMetadata.Keys.TokenizerVersion]);
+        Assert.AreEqual(2, AlterOnnxMetadata.FromProperties(properties, "new.onnx").TokenizerVersion);
+        properties.Remove(AlterOnnxMetadata.Keys.TokenizerVersion);
+        Assert.AreEqual(1, AlterOnnxMetadata.FromProperties(properties, "old.onnx").TokenizerVersion);
+    }
 }
