@@ -69,11 +69,32 @@ public sealed class BertTextTokenizer
     public BertTokenizer Tokenizer => _tokenizer;
 
     /// <summary>Tokens of one text without special tokens; lone surrogates (invalid UTF-16) read as U+FFFD.</summary>
-    public IReadOnlyList<int> Tokenize(string text) => _tokenizer.EncodeToIds(Version >= 2 ? LineBreaksAsSpaces(RowText.Repair(text)) : RowText.Repair(text), addSpecialTokens: false);
+    public IReadOnlyList<int> Tokenize(string text) => _tokenizer.EncodeToIds(Version >= 2 ? BertClean(RowText.Repair(text)) : RowText.Repair(text), addSpecialTokens: false);
 
-    // BERT counts tab, line feed and carriage return as whitespace; the library's normalizer deletes them as controls.
-    private static string LineBreaksAsSpaces(string text)
-        => text.AsSpan().IndexOfAny('\t', '\n', '\r') < 0 ? text : text.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+    /// <summary>
+    /// BERT's text cleaning, before the library's normalizer: tab, line feed and carriage return are spaces (the normalizer
+    /// would delete them and join the words), and every other control, format, private-use or unassigned character
+    /// (Unicode C*: zero-width space, soft hyphen, BOM) and U+FFFD is deleted (the normalizer keeps format characters).
+    /// </summary>
+    private static string BertClean(string text)
+    {
+        if (!text.EnumerateRunes().Any(NeedsCleaning))
+            return text;
+        var cleaned = new System.Text.StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.Value is '\t' or '\n' or '\r')
+                cleaned.Append(' ');
+            else if (!NeedsCleaning(rune))
+                cleaned.Append(rune.ToString());
+        }
+        return cleaned.ToString();
+    }
+
+    private static bool NeedsCleaning(System.Text.Rune rune)
+        => rune.Value == 0xFFFD || System.Text.Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.Control
+            or System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.PrivateUse
+            or System.Globalization.UnicodeCategory.OtherNotAssigned or System.Globalization.UnicodeCategory.Surrogate;
 
     /// <summary>[CLS] text [SEP], or [CLS] text [SEP] text2 [SEP] for a pair, truncated to <see cref="MaxLength"/>.</summary>
     public EncodedInput Encode(string text, string? text2 = null)

@@ -36,6 +36,17 @@ public sealed class BertWordSplittingTests
     }
 
     [TestMethod]
+    [DataRow("pel\uFFFDcula", "pelcula")]
+    [DataRow("zero\u200Bwidth", "zerowidth")]
+    [DataRow("soft\u00ADhyphen", "softhyphen")]
+    [DataRow("bell\u0007ring", "bellring")]
+    public void ReplacementFormatAndControlCharactersAreDeleted(string text, string without)
+    {
+        var tokenizer = new BertTextTokenizer(MiniLmFixture.Checkpoint.Vocabulary, lowerCase: true);
+        CollectionAssert.AreEqual(tokenizer.Tokenize(without).ToArray(), tokenizer.Tokenize(text).ToArray());
+    }
+
+    [TestMethod]
     public void Version1KeepsTheFormerRulesForModelsSavedWithThem()
     {
         var legacy = new BertTextTokenizer(MiniLmFixture.Checkpoint.Vocabulary, lowerCase: true, version: 1);
