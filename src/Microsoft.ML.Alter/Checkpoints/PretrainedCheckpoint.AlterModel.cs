@@ -30,6 +30,7 @@ public sealed partial class PretrainedCheckpoint
             Tasks = tasks.ToList(),
             MaxLength = Math.Min(maxLength, Config.MaxPositionEmbeddings),
             LowerCase = LowerCase,
+            TokenizerVersion = BertTextTokenizer.CurrentVersion,
             BaseModel = Source,
         };
         if (seed is { } s)

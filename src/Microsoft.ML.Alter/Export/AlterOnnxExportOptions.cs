@@ -8,4 +8,7 @@ public sealed record AlterOnnxExportOptions
     /// out the other tasks' heads and selector rows, and the experts none of its tasks weighs above 0.
     /// </summary>
     public IReadOnlyList<string>? Tasks { get; init; }
+
+    /// <summary>float32 weights (default), or int8 weights with dynamic activation quantization: smaller and faster, not exact.</summary>
+    public OnnxQuantization Quantization { get; init; } = OnnxQuantization.None;
 }

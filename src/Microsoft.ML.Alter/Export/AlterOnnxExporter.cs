@@ -61,7 +61,8 @@ public static class AlterOnnxExporter
             throw new ObjectDisposedException(nameof(AlterModel), "The model was disposed; export it before disposing it (or its transformer).");
         var tasks = ExportedTasks.Select(model, options?.Tasks);
         var graph = new OnnxGraphBuilder();
-        var layers = new OnnxLayers(graph, weights);
+        var quantization = options?.Quantization ?? OnnxQuantization.None;
+        var layers = new OnnxLayers(graph, weights, quantization);
         using (no_grad())
         {
             var hidden = EncoderGraph.Write(layers, model, tasks, AlterOnnxNames.InputIds, AlterOnnxNames.AttentionMask, AlterOnnxNames.TokenTypeIds, AlterOnnxNames.TaskId);
@@ -81,9 +82,11 @@ public static class AlterOnnxExporter
             LabelOffsets = tasks.Offsets,
             MaxLength = model.Tokenizer.MaxLength,
             LowerCase = model.Config.LowerCase,
+            TokenizerVersion = model.Tokenizer.Version,
             Vocabulary = model.Vocabulary,
             Stage = model.Config.SharedExpertCount > 0 ? 2 : 1,
             BaseModel = model.Config.BaseModel,
+            Quantization = quantization,
         };
         var proto = new ModelProto
         {

@@ -33,6 +33,13 @@ public sealed record AlterOnnxMetadata
         /// <summary>1 after stage 1, 2 with stage 2's shared experts and gate.</summary>
         public const string Stage = "alter.stage";
         public const string BaseModel = "alter.base_model";
+        /// <summary>"none" or "dynamic_int8" (<see cref="OnnxQuantization"/>); absent in files from before it existed: "none".</summary>
+        public const string Quantization = "alter.quantization";
+        /// <summary>
+        /// 2: BERT's word splitting, as Hugging Face's BertTokenizer with this vocabulary; 1 (also when absent, in older
+        /// files): symbol characters deleted and words joined across line breaks (see <c>BertTextTokenizer</c>).
+        /// </summary>
+        public const string TokenizerVersion = "alter.tokenizer_version";
     }
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -55,6 +62,14 @@ public sealed record AlterOnnxMetadata
 
     public string BaseModel { get; init; } = "";
 
+    /// <summary>The tokenization rules the model was trained with.</summary>
+    public int TokenizerVersion { get; init; } = 1;
+
+    /// <summary>How the file stores its linear layers' weights.</summary>
+    public OnnxQuantization Quantization { get; init; } = OnnxQuantization.None;
+
+    private static string QuantizationName(OnnxQuantization q) => q == OnnxQuantization.DynamicInt8 ? "dynamic_int8" : "none";
+
     /// <summary>Width of the probability output.</summary>
     public int Width => Tasks.Sum(t => t.Labels.Count);
 
@@ -72,6 +87,8 @@ public sealed record AlterOnnxMetadata
         [Keys.VocabularySha256] = VocabularySha256,
         [Keys.Stage] = Stage.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [Keys.BaseModel] = BaseModel,
+        [Keys.Quantization] = QuantizationName(Quantization),
+        [Keys.TokenizerVersion] = TokenizerVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Reads the metadata back (e.g. from ONNX Runtime's <c>ModelMetadata.CustomMetadataMap</c>).</summary>
@@ -119,6 +136,14 @@ public sealed record AlterOnnxMetadata
             Vocabulary = vocabulary,
             Stage = Int(Keys.Stage),
             BaseModel = properties.TryGetValue(Keys.BaseModel, out var b) ? b : "",
+            Quantization = ReadQuantization(properties, source),
+            TokenizerVersion = properties.ContainsKey(Keys.TokenizerVersion) ? Int(Keys.TokenizerVersion) : 1,
         };
     }
+
+    private static OnnxQuantization ReadQuantization(IReadOnlyDictionary<string, string> properties, string source)
+        => !properties.TryGetValue(Keys.Quantization, out var name) ? OnnxQuantization.None
+            : name == QuantizationName(OnnxQuantization.DynamicInt8) ? OnnxQuantization.DynamicInt8
+            : name == QuantizationName(OnnxQuantization.None) ? OnnxQuantization.None
+            : throw new InvalidDataException($"{source}: metadata key '{Keys.Quantization}' has an unknown value '{name}'.");
 }

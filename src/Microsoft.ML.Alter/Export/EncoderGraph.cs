@@ -46,7 +46,7 @@ internal static class EncoderGraph
     {
         var graph = layers.Graph;
         const string prefix = "bert.embeddings";
-        var words = graph.Node("Gather", graph.Weight(prefix + ".word_embeddings.weight", layers.Parameter(prefix + ".word_embeddings.weight")), inputIds);
+        var words = layers.Embedding(prefix + ".word_embeddings.weight", inputIds);
         // Positions 0..length-1 are the first rows of the position table: a slice, broadcast over the batch.
         var length = graph.Node("Slice", graph.Node("Shape", inputIds), graph.Ints(1), graph.Ints(2));
         var positions = graph.Node("Slice", graph.Weight(prefix + ".position_embeddings.weight", layers.Parameter(prefix + ".position_embeddings.weight")), graph.Ints(0), length, graph.Ints(0));

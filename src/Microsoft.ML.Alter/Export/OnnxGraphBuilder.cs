@@ -31,6 +31,9 @@ internal sealed class OnnxGraphBuilder
     public string Longs(string name, long[] values, params long[] dims)
         => Initializer(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), dims);
 
+    public string Int8s(string name, sbyte[] values, params long[] dims)
+        => Initializer(name, TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), dims);
+
     public string Bools(string name, bool[] values, params long[] dims)
         => Initializer(name, TensorProto.Types.DataType.Bool, MemoryMarshal.AsBytes(values.AsSpan()), dims);
 
@@ -63,6 +66,17 @@ internal sealed class OnnxGraphBuilder
     }
 
     public string Node(string op, params string[] inputs) => Node(op, (IEnumerable<string>)inputs);
+
+    /// <summary>Adds a node with three outputs (e.g. DynamicQuantizeLinear: values, scale, zero point).</summary>
+    public (string, string, string) Node3(string op, params string[] inputs)
+    {
+        var name = Fresh(op);
+        var node = new NodeProto { OpType = op, Name = name };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(new[] { name + "_0", name + "_1", name + "_2" });
+        Graph.Node.Add(node);
+        return (node.Output[0], node.Output[1], node.Output[2]);
+    }
 
     /// <summary>Renames the output of the last node to a graph output name.</summary>
     public void NameLastOutput(string name)

@@ -35,8 +35,10 @@ public sealed partial class AlterTransformer
     /// is not saved with the transformer: a loaded one scores with TorchSharp until this is called on it.
     /// </remarks>
     /// <param name="options">ONNX Runtime's session options (threads, execution providers); default: every graph optimization.</param>
-    public AlterTransformer WithOnnxRuntimeScoring(SessionOptions? options = null)
-        => new(Host, _model, _labels, _columns, _onnx ?? OnnxRuntimePredictor.FromModel(_model, options));
+    /// <param name="quantization"><see cref="OnnxQuantization.DynamicInt8"/> scores an int8 export: faster, not exact.</param>
+    public AlterTransformer WithOnnxRuntimeScoring(SessionOptions? options = null, OnnxQuantization quantization = OnnxQuantization.None)
+        => new(Host, _model, _labels, _columns,
+            _onnx ?? OnnxRuntimePredictor.FromModel(_model, options, new AlterOnnxExportOptions { Quantization = quantization }));
 
     /// <summary>True when rows are scored by ONNX Runtime (<see cref="WithOnnxRuntimeScoring"/>), false for TorchSharp.</summary>
     public bool ScoresWithOnnxRuntime => _onnx is not null;

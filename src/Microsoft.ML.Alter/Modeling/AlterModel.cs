@@ -27,7 +27,7 @@ public sealed class AlterModel : nn.Module
 
         Config = config;
         Vocabulary = vocabulary;
-        Tokenizer = new BertTextTokenizer(vocabulary, config.LowerCase, Math.Min(config.MaxLength, config.Encoder.MaxPositionEmbeddings));
+        Tokenizer = new BertTextTokenizer(vocabulary, config.LowerCase, Math.Min(config.MaxLength, config.Encoder.MaxPositionEmbeddings), config.TokenizerVersion);
         var mtaLayers = new HashSet<int>(config.MtaLayers);
         // Mixtures are created for the tasks the model was created with; tasks added later are appended below.
         var initialTasks = config.Tasks.Count - config.AddedTasks;

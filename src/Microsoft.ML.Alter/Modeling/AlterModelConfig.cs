@@ -49,6 +49,12 @@ internal sealed record AlterModelConfig
 
     public required bool LowerCase { get; init; }
 
+    /// <summary>
+    /// The tokenization rules (<see cref="Text.BertTextTokenizer.Version"/>). Models saved before the field existed have
+    /// none in their file and keep version 1, so they score as they were trained.
+    /// </summary>
+    public int TokenizerVersion { get; init; } = 1;
+
     /// <summary>Where the pretrained weights came from, for the record.</summary>
     public string BaseModel { get; init; } = "";
 

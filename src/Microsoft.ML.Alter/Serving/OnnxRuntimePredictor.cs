@@ -31,7 +31,7 @@ public sealed class OnnxRuntimePredictor : IDisposable
         try
         {
             Metadata = AlterOnnxMetadata.FromProperties(session.ModelMetadata.CustomMetadataMap, source);
-            Tokenizer = new BertTextTokenizer(Metadata.Vocabulary, Metadata.LowerCase, Metadata.MaxLength);
+            Tokenizer = new BertTextTokenizer(Metadata.Vocabulary, Metadata.LowerCase, Metadata.MaxLength, Metadata.TokenizerVersion);
         }
         catch
         {
