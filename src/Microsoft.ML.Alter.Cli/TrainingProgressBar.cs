@@ -57,6 +57,8 @@ internal sealed partial class TrainingProgressBar
             _stages[name] = task = _context.AddTask(name, maxValue: (double)Number("epochs") * steps);
         task.Value = (Number("epoch") - 1.0) * steps + Number("step");
         task.Description = $"{name} (loss {step.Groups["loss"].Value})";
+        // Render now rather than at the next timer tick: a short stage could otherwise end between two ticks unseen.
+        _context.Refresh();
     }
 
     [GeneratedRegex(@"^(?<stage>.+?) epoch (?<epoch>\d+)/(?<epochs>\d+) step (?<step>\d+)/(?<steps>\d+) loss (?<loss>\S+)")]
