@@ -61,7 +61,7 @@ if (wantsHelp || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("      RSS and .NET heap along one long Transform pass (sentences repeated lazily): growth after the first 1k rows, peak");
     Console.Error.WriteLine("  scaling [--data DIR] [--tasks a,b,...] [--counts 2,4,7] [--train-rows 384] [--warmup-rows 64] [--score-rows 512] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, FLOPs/token, GFLOP/s");
-    Console.Error.WriteLine("  experts-memory [--data DIR] [--tasks 7] [--experts default|old] [--seed 42] [--out results]");
+    Console.Error.WriteLine("  experts-memory [--data DIR] [--tasks 7] [--experts default|old] [--max-rows 50] [--seed 42] [--out results]");
     Console.Error.WriteLine("      N tasks of 3-50 rows (task folders cycled): stage 1 one epoch, then save; peak RSS and wall time of each, default vs former expert count");
     Console.Error.WriteLine("  onnx-serving [--data DIR] [--model file.alter] [--limit 1000] [--repeat 2] [--engine-rows 256] [--threads N] [--quick] [--out results]");
     Console.Error.WriteLine("      TorchSharp vs ONNX Runtime (exported graph, fp32): sentences/s at batch 32 and 1 (sst2 and mixed tasks), max |diff|, PredictionEngine on 1/2/4 threads");

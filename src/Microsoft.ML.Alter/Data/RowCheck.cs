@@ -15,6 +15,9 @@ internal enum RowProblem
 
     /// <summary>A training row without a label.</summary>
     NoLabel,
+
+    /// <summary>At scoring: a task the model does not serve.</summary>
+    UnknownTask,
 }
 
 /// <summary>

@@ -54,7 +54,8 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
             validation = TrainingRows.Read(_host, channel, validationSet, _options, "validation", out _, allowTextLabel: true);
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? Options.DefaultSeed;
         var device = DeviceSelection.Resolve(_host);
-        var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), new ChannelProgress(channel), beforeEachStep: _host.CheckAlive);
+        using var progress = new ChannelProgress(_host, channel);
+        var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), progress, beforeEachStep: _host.CheckAlive);
         channel.Info($"{train.Count} training rows, {train.Select(r => r.Task).Distinct().Count()} tasks, "
                      + $"{validation?.Count ?? 0} validation rows; device {device}.");
 

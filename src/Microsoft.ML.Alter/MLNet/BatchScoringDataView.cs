@@ -96,6 +96,8 @@ internal sealed partial class BatchScoringDataView : IDataView
         if (scoring)
             foreach (var index in ScoringInputs)
                 inputActive[index] = true;
+        if (scoring && Owner.Scorer.Strict)
+            StrictScoringCheck.Run(_input, ScoringInputs, Owner.Scorer);
         var inputColumns = _input.Schema.Where(c => inputActive[c.Index]).ToList();
         return new BatchScoringCursor(_host, this, _input.GetRowCursor(inputColumns, rand), active, scoring);
     }

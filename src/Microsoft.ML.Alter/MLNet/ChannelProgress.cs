@@ -4,19 +4,48 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.Alter.MLNet;
 
 /// <summary>
-/// Turns the core trainer's progress into ML.NET channel messages: epoch ends as information, steps (every
-/// <see cref="AlterEstimator.Options.LogEverySteps"/>) as trace. Cancellation does not pass through here: the estimator
-/// gives the core trainer <c>host.CheckAlive</c> as its per-step hook.
+/// Turns the core trainer's progress into ML.NET's two reporting paths: channel messages (epoch ends as information,
+/// steps every <see cref="AlterEstimator.Options.LogEverySteps"/> as trace), and a progress channel as ML.NET's own
+/// trainers keep one (<c>host.StartProgressChannel</c>, a header of metrics and units, a fill action the environment's
+/// tracker pulls whenever it is asked, and a checkpoint at each epoch's end). Cancellation does not pass through here:
+/// the estimator gives the core trainer <c>host.CheckAlive</c> as its per-step hook.
 /// </summary>
-internal sealed class ChannelProgress(IChannel channel) : IProgress<TrainingProgress>
+internal sealed class ChannelProgress : IProgress<TrainingProgress>, IDisposable
 {
+    /// <summary>The progress channel's name, as ML.NET's trainers name theirs after the algorithm.</summary>
+    internal const string ProgressChannelName = "ALTER training";
+
+    private readonly IChannel _channel;
+    private readonly IProgressChannel _progress;
+    private volatile TrainingProgress? _last;
+
+    public ChannelProgress(IHost host, IChannel channel)
+    {
+        _channel = channel;
+        _progress = host.StartProgressChannel(ProgressChannelName);
+        _progress.SetHeader(new ProgressHeader(new[] { "loss" }, new[] { "epochs", "steps" }), entry =>
+        {
+            if (_last is not { } last)
+                return;
+            entry.SetProgress(0, last.Epoch - 1, last.Epochs);
+            entry.SetProgress(1, last.Step, last.StepsPerEpoch);
+            entry.SetMetric(0, last.Loss);
+        });
+    }
+
     public void Report(TrainingProgress value)
     {
+        _last = value;
+        // Epoch ends are the reports that carry validation accuracy (empty without a validation set).
+        if (value.DevAccuracy is not null)
+            _progress.Checkpoint(value.Loss, value.Epoch, value.Step, value.Epochs, value.StepsPerEpoch);
         if (value.DevAccuracy is { Count: 0 })
-            channel.Info($"{value.Stage} epoch {value.Epoch}/{value.Epochs}: loss {value.Loss:F4}, elapsed {value.Elapsed:hh\\:mm\\:ss}");
+            _channel.Info($"{value.Stage} epoch {value.Epoch}/{value.Epochs}: loss {value.Loss:F4}, elapsed {value.Elapsed:hh\\:mm\\:ss}");
         else if (value.DevAccuracy is not null)
-            channel.Info(value.ToString());
+            _channel.Info(value.ToString());
         else
-            channel.Trace(value.ToString());
+            _channel.Trace(value.ToString());
     }
+
+    public void Dispose() => _progress.Dispose();
 }

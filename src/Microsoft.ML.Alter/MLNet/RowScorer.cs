@@ -41,37 +41,23 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringSettin
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var problem = RowCheck.Of(row.Task, row.Text);
-            if (problem == RowProblem.NoTask)
+            switch (Check(row))
             {
-                if (columns.BadRows == BadRowHandling.Throw)
-                    throw new InvalidOperationException($"Row {row.Position}: the task column '{columns.Task}' is empty.");
-                missing.NoTask++;
-                SetMissing(i);
-                continue;
+                case RowProblem.None:
+                    known.Add(i);
+                    inputs.Add(new TaskInput(row.Task, row.Text!, RowText.SecondOrNull(row.Text2)));
+                    continue;
+                case RowProblem.NoTask:
+                    missing.NoTask++;
+                    break;
+                case RowProblem.UnknownTask:
+                    missing.UnknownTask++;
+                    break;
+                default:
+                    missing.NoText++;
+                    break;
             }
-            if (!model.TryGetTaskIndex(row.Task, out _))
-            {
-                if (columns.UnknownTask == UnknownTaskHandling.Throw)
-                    throw new InvalidOperationException(
-                        $"Row {row.Position}: task '{row.Task}' (column '{columns.Task}') was not seen in training. This model serves "
-                        + string.Join(", ", model.Config.Tasks.Select(t => $"'{t.Name}'"))
-                        + $". Set {nameof(AlterEstimator.Options.UnknownTask)} = {nameof(UnknownTaskHandling.MissingPrediction)} to score such rows as missing.");
-                missing.UnknownTask++;
-                SetMissing(i);
-                continue;
-            }
-            if (problem == RowProblem.NoText)
-            {
-                if (columns.BadRows == BadRowHandling.Throw)
-                    throw new InvalidOperationException(
-                        $"Row {row.Position} (task '{row.Task}'): the text column '{columns.Text}' is empty (or only whitespace, control or zero-width characters).");
-                missing.NoText++;
-                SetMissing(i);
-                continue;
-            }
-            known.Add(i);
-            inputs.Add(new TaskInput(row.Task, row.Text!, RowText.SecondOrNull(row.Text2)));
+            SetMissing(i);
         }
         if (known.Count == 0)
             return;
@@ -112,4 +98,40 @@ internal sealed class RowScorer(AlterModel model, LabelSet labels, ScoringSettin
             Array.Fill(scores[i] ??= new float[labels.Count], float.NaN);
         }
     }
+
+    /// <summary>
+    /// What keeps <paramref name="row"/> from being scored, if anything (the rule of <see cref="RowCheck"/>, plus a task the
+    /// model does not serve); throws instead when <see cref="ScoringSettings"/> asks for that problem to be an error (the
+    /// message names the row, column and task).
+    /// </summary>
+    public RowProblem Check(in ScoringRow row)
+    {
+        var problem = RowCheck.Of(row.Task, row.Text);
+        if (problem == RowProblem.NoTask)
+        {
+            if (columns.BadRows == BadRowHandling.Throw)
+                throw new InvalidOperationException($"Row {row.Position}: the task column '{columns.Task}' is empty.");
+            return RowProblem.NoTask;
+        }
+        if (!model.TryGetTaskIndex(row.Task, out _))
+        {
+            if (columns.UnknownTask == UnknownTaskHandling.Throw)
+                throw new InvalidOperationException(
+                    $"Row {row.Position}: task '{row.Task}' (column '{columns.Task}') was not seen in training. This model serves "
+                    + string.Join(", ", model.Config.Tasks.Select(t => $"'{t.Name}'"))
+                    + $". Set {nameof(AlterEstimator.Options.UnknownTask)} = {nameof(UnknownTaskHandling.MissingPrediction)} to score such rows as missing.");
+            return RowProblem.UnknownTask;
+        }
+        if (problem == RowProblem.NoText)
+        {
+            if (columns.BadRows == BadRowHandling.Throw)
+                throw new InvalidOperationException(
+                    $"Row {row.Position} (task '{row.Task}'): the text column '{columns.Text}' is empty (or only whitespace, control or zero-width characters).");
+            return RowProblem.NoText;
+        }
+        return RowProblem.None;
+    }
+
+    /// <summary>Whether any row problem is an error rather than a missing prediction.</summary>
+    public bool Strict => columns.BadRows == BadRowHandling.Throw || columns.UnknownTask == UnknownTaskHandling.Throw;
 }

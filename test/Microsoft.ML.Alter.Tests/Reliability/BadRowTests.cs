@@ -156,6 +156,48 @@ public sealed class BadRowTests
         StringAssert.Contains(error.Message, $"Row 4 (task '{rows[4].Task}'): the text column 'Sentence1' is empty");
     }
 
+    /// <summary>
+    /// Behind a later pipeline step ML.NET consumes the ALTER view on worker threads and wraps what they throw twice in
+    /// "Splitter/consolidator worker encountered exception"; strict scoring checks the rows when the cursor is made, on the
+    /// caller's thread, so the user catches our exception itself, before any row is served.
+    /// </summary>
+    [TestMethod]
+    public void StrictScoringThrowsUnwrappedBehindALaterPipelineStepAndInTheEvaluator()
+    {
+        var ml = MLNetFixture.Context;
+        var parts = MLNetFixture.Parts(MLNetFixture.Model).ToList();
+        var rows = FreshModels.Copy(MLNetFixture.Test.Take(40));
+        rows[30].Sentence1 = "\u200B";
+        rows[35].Task = "weather";
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var cases = new (AlterTransformer Alter, string Message)[]
+        {
+            (MLNetFixture.Alter.WithScoringOptions(badRows: BadRowHandling.Throw), $"Row 30 (task '{rows[30].Task}'): the text column 'Sentence1' is empty"),
+            (MLNetFixture.Alter.WithScoringOptions(unknownTask: UnknownTaskHandling.Throw), "Row 35: task 'weather' (column 'Task') was not seen in training"),
+        };
+        foreach (var (strict, message) in cases)
+        {
+            var pipeline = new TransformerChain<ITransformer>(parts[0], strict, parts[2]);
+            var scored = pipeline.Transform(data);
+            // The ALTER view is not the last: MapKeyToValue reads it through ML.NET's splitter and consolidator.
+            var error = Assert.ThrowsExactly<InvalidOperationException>(() => scored.GetColumn<string>("PredictedLabel").ToList());
+            StringAssert.Contains(error.Message, message);
+            Assert.IsNull(error.InnerException, error.ToString());
+            var evaluation = Assert.ThrowsExactly<InvalidOperationException>(() => ml.MulticlassClassification.Evaluate(strict.Transform(parts[0].Transform(data))));
+            StringAssert.Contains(evaluation.Message, message);
+            var enumerated = Assert.ThrowsExactly<InvalidOperationException>(() => ml.Data.CreateEnumerable<PredictedRow>(scored, reuseRowObject: false).ToList());
+            StringAssert.Contains(enumerated.Message, message);
+        }
+        // Lenient scoring over the same rows still serves every row, the two bad ones as missing predictions.
+        var lenient = new TransformerChain<ITransformer>(parts[0], MLNetFixture.Alter, parts[2]).Transform(data);
+        Assert.AreEqual(rows.Count, lenient.GetColumn<uint>("Label").Count());
+    }
+
+    private sealed class PredictedRow
+    {
+        public string PredictedLabel { get; set; } = "";
+    }
+
     [TestMethod]
     public void TheCoreReadsInvalidUtf16AsReplacementAndABlankSecondTextAsASingleSentence()
     {

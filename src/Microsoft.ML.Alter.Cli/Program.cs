@@ -1,0 +1,3 @@
+using Microsoft.ML.Alter.Cli;
+
+return AlterCommand.Run(args, CliOutput.Standard());

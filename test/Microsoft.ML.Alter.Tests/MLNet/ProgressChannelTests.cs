@@ -1,0 +1,68 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.ML.Alter.MLNet;
+
+namespace Microsoft.ML.Alter.Tests.MLNet;
+
+/// <summary>
+/// Training reports through ML.NET's progress channel as ML.NET's trainers do: a start, a checkpoint per epoch with the
+/// loss and the epoch and step reached, and a stop. MLContext keeps its progress tracker internal (ML.NET's own tools read
+/// it), so the test reads the tracker's events by reflection.
+/// </summary>
+[TestClass]
+public sealed class ProgressChannelTests
+{
+    [TestMethod]
+    public void FitReportsACheckpointPerEpochOnTheProgressChannel()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = MLNetFixture.Options();
+        options.Stage1Epochs = 2;
+        using var model = ml.MulticlassClassification.Trainers.AlterStage1(options).Fit(MLNetFixture.Keyed(MLNetFixture.Train.Take(32)));
+
+        var events = ProgressEvents(ml).Where(e => Get(e, "Name") is string name && name.StartsWith(ChannelProgress.ProgressChannelName, StringComparison.Ordinal)).ToList();
+        var kinds = events.Select(e => Get(e, "Kind")!.ToString()).ToList();
+        Assert.AreEqual("Start", kinds.First(), string.Join(", ", kinds));
+        Assert.AreEqual("Stop", kinds.Last(), string.Join(", ", kinds));
+        var checkpoints = events.Where(e => Get(e, "Kind")!.ToString() == "Progress").Select(e => Get(e, "ProgressEntry")!).ToList();
+        Assert.AreEqual(2, checkpoints.Count, string.Join(", ", kinds));
+        for (var epoch = 1; epoch <= 2; epoch++)
+        {
+            var entry = checkpoints[epoch - 1];
+            var header = Get(entry, "Header")!;
+            CollectionAssert.AreEqual(new[] { "loss" }, (string[])Get(header, "MetricNames")!);
+            CollectionAssert.AreEqual(new[] { "epochs", "steps" }, (string[])Get(header, "UnitNames")!);
+            var progress = (double?[])Get(entry, "Progress")!;
+            var limits = (double?[])Get(entry, "ProgressLim")!;
+            Assert.AreEqual(epoch, progress[0]);
+            Assert.AreEqual(2, limits[0]);
+            Assert.AreEqual(limits[1], progress[1], "the checkpoint is at the epoch's last step");
+            Assert.IsTrue(((double?[])Get(entry, "Metrics")!)[0] is > 0 and < 10);
+        }
+    }
+
+    private static IEnumerable<object> ProgressEvents(MLContext ml)
+    {
+        const BindingFlags any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
+        var env = typeof(MLContext).GetFields(any).Select(f => f.GetValue(ml)).Single(v => v is Microsoft.ML.Runtime.IHostEnvironment);
+        var tracker = Property(env!, "ProgressTracker")!;
+        return ((IEnumerable)tracker.GetType().GetMethod("GetAllProgress", any)!.Invoke(tracker, null)!).Cast<object>();
+    }
+
+    /// <summary>A property or field, declared on the type or a base (HostEnvironmentBase keeps the tracker in a protected field).</summary>
+    private static object? Property(object target, string name)
+    {
+        const BindingFlags any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        for (var type = target.GetType(); type is not null; type = type.BaseType)
+        {
+            if (type.GetProperty(name, any) is { } property)
+                return property.GetValue(target);
+            if (type.GetField(name, any) is { } field)
+                return field.GetValue(target);
+        }
+        throw new MissingMemberException(target.GetType().FullName, name);
+    }
+
+    /// <summary>A field or property of one of ML.NET's internal progress types.</summary>
+    private static object? Get(object target, string name) => Property(target, name);
+}
