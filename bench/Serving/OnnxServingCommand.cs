@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Microsoft.ML.Alter.Bench.Cli;
 using System.Diagnostics;
 using Microsoft.ML.Alter.Bench.Speed;
 using Microsoft.ML.Alter.Data;
@@ -15,25 +17,36 @@ namespace Microsoft.ML.Alter.Bench.Serving;
 /// </summary>
 internal static class OnnxServingCommand
 {
-    public static int Run(BenchArgs args)
+    public static CliCommand Create()
     {
-        var threads = args.GetInt("threads", 0);
-        if (threads > 0)
-            TorchSharp.torch.set_num_threads(threads);
-        var quick = args.Flag("quick");
-        var limit = args.GetInt("limit", quick ? 200 : 1000);
-        var repeat = args.GetInt("repeat", quick ? 1 : 2);
-        var engineRows = args.GetInt("engine-rows", quick ? 64 : 256);
-        var data = args.DataFolder();
+        var model = Opt.Text("--model", "A saved .alter model (default: an untrained one, which costs what a trained one does)");
+        var quick = Opt.Flag("--quick", "Fewer rows and passes: limit 200, repeat 1, engine rows 64");
+        var limit = Opt.Positive("--limit", "sst2 test rows, and mixed-task rows (default 1000)");
+        var repeat = Opt.Positive("--repeat", "Timed passes, best kept (default 2)");
+        var engineRows = Opt.Positive("--engine-rows", "Rows of the PredictionEngine threads measurement (default 256)");
+        return Measurements.Create("onnx-serving",
+            "TorchSharp vs ONNX Runtime (exported graph, fp32): sentences/s at batch 32 and 1 (sst2 and mixed tasks), max |diff|, PredictionEngine on 1/2/4 threads",
+            (r, common) =>
+            {
+                var q = r.GetValue(quick);
+                return Run(common, r.GetValue(model), r.GetValue(limit) ?? (q ? 200 : 1000), r.GetValue(repeat) ?? (q ? 1 : 2), r.GetValue(engineRows) ?? (q ? 64 : 256));
+            },
+            model, quick, limit, repeat, engineRows);
+    }
+
+    private static int Run(Common common, string? modelPath, int limit, int repeat, int engineRows)
+    {
+        var threads = common.Threads;
+        var data = common.DataFolder();
         var stamp = RunStamp.Capture();
         stamp.PrintHeader();
 
-        using var model = SpeedInputs.Model(data, args.Get("model", ""));
+        using var model = SpeedInputs.Model(data, modelPath);
         var sst2 = SpeedInputs.Sentences(data, "sst2", "test", limit);
         var perTask = Math.Max(1, limit / model.Tasks.Count);
         var mixed = model.Tasks.SelectMany(t => SpeedInputs.Sentences(data, t.Name, "test", perTask)).ToList();
         mixed = mixed.Select((r, i) => (r, k: (i * 7919L) % mixed.Count)).OrderBy(p => p.k).Select(p => p.r).ToList();
-        Console.WriteLine($"model: {(args.Get("model", "") is { Length: > 0 } p ? p : "untrained (costs what a trained one does)")}; tasks {model.Tasks.Count}; "
+        Console.WriteLine($"model: {(modelPath is { Length: > 0 } p ? p : "untrained (costs what a trained one does)")}; tasks {model.Tasks.Count}; "
                           + $"sst2 test rows {sst2.Count}, mixed rows {mixed.Count}; TorchSharp threads {TorchSharp.torch.get_num_threads()}, cores {Environment.ProcessorCount}");
 
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
@@ -68,7 +81,7 @@ internal static class OnnxServingCommand
                 engines.Add(new { backend, threads = count, rows = engineInputs.Count, seconds, rowsPerSecond = engineInputs.Count / seconds });
             }
 
-        var file = ResultsFile.Write(args, args.Get("name", "onnx-serving") + ".json", new { stamp, loadAverageAtEnd = RunStamp.ReadLoadAverage(), predictors = rows, predictionEngines = engines });
+        var file = common.Write("onnx-serving.json", new { stamp, loadAverageAtEnd = RunStamp.ReadLoadAverage(), predictors = rows, predictionEngines = engines });
         Console.WriteLine($"wrote {file}");
         return 0;
     }
