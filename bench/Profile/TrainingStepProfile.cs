@@ -99,7 +99,7 @@ internal static class TrainingStepProfile
         using var batch = TokenBatch.Create(encoded.Inputs, model.Tokenizer.PaddingId);
         using var taskIds = tensor(encoded.Tasks.Select(t => (long)t).ToArray());
         var trainable = model.parameters().ToList();
-        using var optimizer = optim.AdamW(trainable, 5e-5);
+        using var optimizer = optim.AdamW(trainable, new AlterTrainingOptions().Stage1.LearningRate);
         var cost = ForwardFlops.Of(model.Config).AlterFlopsPerToken / 1e6;
 
         Tensor Loss() => MultiTaskLoss.Mean(model, batch, encoded.Tasks, encoded.Labels);
