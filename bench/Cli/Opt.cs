@@ -59,6 +59,9 @@ internal static class Opt
         },
     };
 
+    /// <summary>A list option's values, or null when it was not given (System.CommandLine reads an absent array option as empty).</summary>
+    public static T[]? ListOrNull<T>(this ParseResult r, Option<T[]?> option) => r.GetValue(option) is { Length: > 0 } values ? values : null;
+
     public static void AddTo(CliCommand command, params Option[] options)
     {
         foreach (var option in options)

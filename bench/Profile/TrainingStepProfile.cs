@@ -43,7 +43,7 @@ internal static class TrainingStepProfile
         var noDropoutVariants = Opt.Flag("--no-dropout-variants", "Skip the second timing of each structure without attention dropout");
         return Measurements.Create("profile",
             "One training step of the plain encoder, ALTER's default, routed (k = 2, 1) and the bottleneck mixture: forward, backward, AdamW ms and GFLOP/s",
-            (r, common) => Run(common, r.GetValue(tasks), r.GetValue(batch), r.GetValue(repeat), r.GetValue(structures), r.GetValue(noDropoutVariants)),
+            (r, common) => Run(common, r.ListOrNull(tasks), r.GetValue(batch), r.GetValue(repeat), r.ListOrNull(structures), r.GetValue(noDropoutVariants)),
             tasks, batch, repeat, structures, noDropoutVariants);
     }
 

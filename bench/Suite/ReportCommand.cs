@@ -18,7 +18,7 @@ internal static class ReportCommand
         var output = Opt.Text("--out", "Folder for BENCHMARKS-MODE.md (default: the first file's)");
         var command = new CliCommand("report", "BENCHMARKS-MODE.md again from raw JSON, nothing trained");
         Opt.AddTo(command, from, output);
-        command.SetAction(r => Run(r.GetValue(from)!, r.GetValue(output)));
+        command.SetAction(r => Run(r.ListOrNull(from)!, r.GetValue(output)));
         return command;
     }
 

@@ -107,7 +107,7 @@ internal sealed class SuiteOptions
         var mta = Mta with
         {
             ExpertKind = r.GetValue(_kind) == "bottleneck" ? ExpertKind.Bottleneck : ExpertKind.FeedForwardCopy,
-            Layers = r.GetValue(_layers),
+            Layers = r.ListOrNull(_layers),
             DefaultLayerCount = r.GetValue(_mtaLayers),
             ExpertCount = r.GetValue(_experts),
             ExpertsPerTask = r.GetValue(_expertsPerTask),
@@ -116,12 +116,12 @@ internal sealed class SuiteOptions
             Pooling = r.GetValue(_pooling) == "cls" ? PoolingKind.Cls : PoolingKind.Mean,
             HeadDropout = r.GetValue(_headDropout),
         };
-        var parts = SuitePlan.Parts(r.GetValue(_systems)!);
+        var parts = SuitePlan.Parts(r.ListOrNull(_systems)!);
         if (r.GetValue(_stage1Only) && !parts.SetEquals(new[] { AlterSystems.DefaultName }))
             throw new ArgumentException("--stage1-only probes ALTER's stage 1: run it with the alter part alone (`alter ...` or --systems alter).");
-        return new SuiteSettings(_common.Read(r), r.GetValue(_tasks), parts, plan, training, mta, r.GetValue(_baseModel)!, r.GetValue(_stage1), r.GetValue(_served),
-            r.GetValue(_ablationsStage1Only), r.GetValue(_stage1Only), r.GetValue(_sdcaL2), r.GetValue(_lbfgsL2), r.GetValue(_batches) ?? new[] { 32, 1 },
-            r.GetValue(_untrainedShared), r.GetValue(_counts), r.GetValue(_peakSamples));
+        return new SuiteSettings(_common.Read(r), r.ListOrNull(_tasks), parts, plan, training, mta, r.GetValue(_baseModel)!, r.GetValue(_stage1), r.GetValue(_served),
+            r.GetValue(_ablationsStage1Only), r.GetValue(_stage1Only), r.ListOrNull(_sdcaL2), r.ListOrNull(_lbfgsL2), r.ListOrNull(_batches) ?? new[] { 32, 1 },
+            r.GetValue(_untrainedShared), r.ListOrNull(_counts), r.GetValue(_peakSamples));
     }
 
     private SuitePlan Plan(ParseResult r)
