@@ -1,10 +1,9 @@
-using Microsoft.ML.Alter.Build.MiniLmExport;
+using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.ML.Alter.Bench.Cli;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Text;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Alter.Bench;
@@ -16,13 +15,19 @@ namespace Microsoft.ML.Alter.Bench;
 /// </summary>
 internal static class EncoderThroughput
 {
-    public static int Run(BenchArgs args)
+    public static CliCommand Create()
     {
-        var task = args.Get("task", "sst2");
-        var split = args.Get("split", "test");
-        var batchSize = args.GetInt("batch", 32);
-        var repeat = args.GetInt("repeat", 2);
-        var rows = TaskFolder.Read(args.DataFolder(), split, new[] { task });
+        var task = Opt.Of("--task", "Task folder", "sst2");
+        var split = Opt.Of("--split", "Split", "test");
+        var batch = Opt.Of("--batch", "Sentences per batch", 32);
+        var repeat = Opt.Of("--repeat", "Timed passes, best kept", 2);
+        return Measurements.Create("encoder", "Pretrained MiniLM encoder inference: TorchSharp vs ONNX Runtime, sentences/s and tokens/s",
+            (r, common) => Run(common, r.GetValue(task)!, r.GetValue(split)!, r.GetValue(batch), r.GetValue(repeat)), task, split, batch, repeat);
+    }
+
+    private static int Run(Common common, string task, string split, int batchSize, int repeat)
+    {
+        var rows = TaskFolder.Read(common.DataFolder(), split, new[] { task });
 
         using var checkpoint = PretrainedCheckpoint.LoadEmbeddedMiniLm();
         using var model = checkpoint.CreateModel();
@@ -33,8 +38,7 @@ internal static class EncoderThroughput
             .Select(idx => idx.Select(i => inputs[i]).ToList()).ToList();
         var tokens = inputs.Sum(i => i.Length);
 
-        Console.WriteLine($"machine: {MachineInfo.Describe()}");
-        Console.WriteLine($"command: {MachineInfo.CommandLine()}");
+        RunStamp.Capture().PrintHeader();
         Console.WriteLine($"data: {task}/{split}.tsv, {inputs.Count} sentences, {tokens} tokens (mean {tokens / (double)inputs.Count:F1}), batch {batchSize}");
 
         double TimeTorch()
@@ -50,23 +54,12 @@ internal static class EncoderThroughput
             return clock.Elapsed.TotalSeconds;
         }
 
-        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, InterOpNumThreads = 1 };
-        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
-        using var session = new InferenceSession(OnnxPackageResources.ReadModel(), options);
+        using var onnx = new Speed.OnnxMiniLm(Environment.ProcessorCount);
         double TimeOnnx()
         {
             var clock = Stopwatch.StartNew();
             foreach (var b in batches)
-            {
-                using var batch = TokenBatch.Create(b, tokenizer.PaddingId);
-                int[] shape = { (int)batch.InputIds.shape[0], (int)batch.InputIds.shape[1] };
-                NamedOnnxValue Input(string name, TorchSharp.torch.Tensor t) =>
-                    NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(t.data<long>().ToArray(), shape));
-                using var results = session.Run(new[]
-                {
-                    Input("input_ids", batch.InputIds), Input("attention_mask", batch.AttentionMask), Input("token_type_ids", batch.TokenTypeIds),
-                }, new[] { "last_hidden_state" });
-            }
+                onnx.Run(b, tokenizer.PaddingId);
             return clock.Elapsed.TotalSeconds;
         }
 

@@ -30,9 +30,8 @@ internal static class ResultsFile
                ?? throw new InvalidDataException($"'{path}' holds no results.");
     }
 
-    public static string Write<T>(BenchArgs args, string fileName, T value)
+    public static string Write<T>(string folder, string fileName, T value)
     {
-        var folder = args.Get("out", "results");
         Directory.CreateDirectory(folder);
         return WriteFile(Path.Combine(folder, fileName), value);
     }

@@ -45,6 +45,7 @@ internal static class DevGridSelection
         }
         var selectionSeconds = clock.Elapsed.TotalSeconds;
         var testMetrics = Score(ml, best!, preparedTest, task.Test, task.Labels);
+        progress($"selected L2 {grid[bestIndex].L2:G3}: dev {grid[bestIndex].DevAccuracy:F4}, test {testMetrics.Accuracy:F4}, MCC {testMetrics.Mcc:F4}, macro-F1 {testMetrics.MacroF1:F4}");
         return new TaskResult(task.Task, task.Train.Count, task.Dev.Count, task.Test.Count, task.Labels.Count, grid,
             grid[bestIndex].L2, grid[bestIndex].DevAccuracy, testMetrics,
             TrainSeconds: extraTrainSeconds + prepSeconds + grid[bestIndex].FitSeconds,

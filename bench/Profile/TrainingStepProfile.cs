@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Microsoft.ML.Alter.Bench.Cli;
 using System.Diagnostics;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Checkpoints;
@@ -33,17 +35,26 @@ internal sealed record StepProfile(string Model, double ForwardMflopPerToken, in
 /// </summary>
 internal static class TrainingStepProfile
 {
-    public static int Run(BenchArgs args)
+    public static CliCommand Create()
     {
-        if (args.GetInt("threads", 0) is > 0 and var threads)
-            set_num_threads(threads);
-        var splits = TaskSplits.LoadAll(args.DataFolder(), args.GetList("tasks"), 64);
+        var tasks = Opt.List("--tasks", "Task folders the batch is drawn from (default: all)");
+        var batch = Opt.Of("--batch", "Rows in the profiled batch", new AlterTrainingOptions().BatchSize);
+        var repeat = Opt.Of("--repeat", "Timed steps, best kept", 5);
+        var structures = Opt.List("--structures", "Some of plain, default, routed2, routed1, bottleneck (default: all)");
+        var noDropoutVariants = Opt.Flag("--no-dropout-variants", "Skip the second timing of each structure without attention dropout");
+        return Measurements.Create("profile",
+            "One training step of the plain encoder, ALTER's default, routed (k = 2, 1) and the bottleneck mixture: forward, backward, AdamW ms and GFLOP/s",
+            (r, common) => Run(common, r.ListOrNull(tasks), r.GetValue(batch), r.GetValue(repeat), r.ListOrNull(structures), r.GetValue(noDropoutVariants)),
+            tasks, batch, repeat, structures, noDropoutVariants);
+    }
+
+    private static int Run(Common common, IReadOnlyList<string>? tasks, int batchSize, int repeat, IReadOnlyList<string>? chosen, bool noDropoutVariants)
+    {
+        var splits = TaskSplits.LoadAll(common.DataFolder(), tasks, 64);
         // Training batches come from length-sorted pools, so they pad little: profile such a batch, the rows around the
         // median length of every task's rows (a batch of random lengths would time mostly padding).
-        var batchSize = args.GetInt("batch", 32);
         var all = splits.SelectMany(s => s.Train).OrderBy(r => r.Text.Length + (r.Text2?.Length ?? 0)).ToList();
         var rows = all.Skip(Math.Max(0, all.Count / 2 - batchSize / 2)).Take(batchSize).ToList();
-        var repeat = args.GetInt("repeat", 5);
         var stamp = RunStamp.Capture();
         stamp.PrintHeader();
         using var pretrained = PretrainedCheckpoint.Load(null);
@@ -58,13 +69,12 @@ internal static class TrainingStepProfile
             ("bottleneck", "ALTER bottleneck, all layers", new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, pretrained.Config.NumHiddenLayers).ToArray() }),
         };
         // On a loaded machine a full profile takes an hour: --structures picks some, --no-dropout-variants skips the second timing of each.
-        var chosen = args.GetList("structures");
         foreach (var (_, name, mta) in structures.Where(s => chosen is null || chosen.Contains(s.Item1)))
         {
             using var model = pretrained.CreateAlterModel(specs, mta, seed: 1);
             profiles.Add(Measure(name, model, rows, repeat));
             Console.WriteLine($"{name}: {profiles[^1]}");
-            if (args.Flag("no-dropout-variants"))
+            if (noDropoutVariants)
                 continue;
             // The same structure without attention-probability dropout (an RNG pass over batch × heads × T² values per
             // layer): how much of the step that costs. Fresh weights: the time does not depend on them.
@@ -79,7 +89,7 @@ internal static class TrainingStepProfile
         foreach (var p in profiles)
             Console.WriteLine($"| {p.Model} | {p.ForwardMflopPerToken:F1} | {p.ForwardMs:F0} | {p.BackwardMs:F0} | {p.OptimizerMs:F0} | {p.StepMs:F0} | {p.StepGflops:F1} | {p.ForwardGflops:F1} | {p.BackwardGflops:F1} | {p.InferenceMs:F0} |");
         Console.WriteLine($"batch: {profiles[0].Rows} rows, {profiles[0].Tokens} tokens ({profiles[0].PaddedTokens} padded); best of {repeat}; {get_num_threads()} threads");
-        var path = ResultsFile.Write(args, "profile.json", new { stamp, profiles });
+        var path = common.Write("profile.json", new { stamp, profiles });
         Console.WriteLine($"wrote {path}");
         return 0;
     }
@@ -90,7 +100,7 @@ internal static class TrainingStepProfile
         using var batch = TokenBatch.Create(encoded.Inputs, model.Tokenizer.PaddingId);
         using var taskIds = tensor(encoded.Tasks.Select(t => (long)t).ToArray());
         var trainable = model.parameters().ToList();
-        using var optimizer = optim.AdamW(trainable, 5e-5);
+        using var optimizer = optim.AdamW(trainable, new AlterTrainingOptions().Stage1.LearningRate);
         var cost = ForwardFlops.Of(model.Config).AlterFlopsPerToken / 1e6;
 
         Tensor Loss() => MultiTaskLoss.Mean(model, batch, encoded.Tasks, encoded.Labels);

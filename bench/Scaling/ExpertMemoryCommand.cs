@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Microsoft.ML.Alter.Bench.Cli;
 using System.Diagnostics;
 using Microsoft.ML.Alter.Bench.Speed;
 using Microsoft.ML.Alter.Checkpoints;
@@ -18,20 +20,30 @@ namespace Microsoft.ML.Alter.Bench.Scaling;
 /// </remarks>
 internal static class ExpertMemoryCommand
 {
-    public static int Run(BenchArgs args)
+    public static CliCommand Create()
     {
-        var count = args.GetInt("tasks", 7);
-        var policy = args.Get("experts", "default");
-        if (policy is not ("default" or "old"))
-            throw new ArgumentException("--experts is 'default' (at most 8) or 'old' (tasks + 1).");
-        // Rows per task are drawn from 3..max-rows; --max-rows 3 gives issue 15's original case (3 rows per task), whose
-        // memory is the same (parameters and optimizer state dominate) at a fraction of the former default's training time.
-        var maxRows = args.GetInt("max-rows", 50);
-        if (maxRows < 3)
-            throw new ArgumentException("--max-rows is at least 3.");
-        var data = args.DataFolder();
+        var tasks = Opt.Of("--tasks", "Number of tasks (task folders cycled)", 7);
+        var experts = Opt.Of("--experts", "default (the library's rule) or old (tasks + 1)", "default");
+        experts.AcceptOnlyFromAmong("default", "old");
+        var seed = Opt.Of("--seed", "Seed of the row draw", 42);
+        // --max-rows 3 gives issue 15's original case (3 rows per task), whose memory is the same (parameters and optimizer
+        // state dominate) at a fraction of the former default's training time.
+        var maxRows = Opt.Of("--max-rows", "Rows per task are drawn from 3..N", 50);
+        maxRows.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 3)
+                r.AddError("--max-rows is at least 3.");
+        });
+        return Measurements.Create("experts-memory",
+            "N tasks of 3..max-rows rows: stage 1 one epoch, then save; peak RSS and wall time of each, default vs former expert count",
+            (r, common) => Run(common, r.GetValue(tasks), r.GetValue(experts)!, r.GetValue(seed), r.GetValue(maxRows)), tasks, experts, seed, maxRows);
+    }
+
+    private static int Run(Common common, int count, string policy, int seed, int maxRows)
+    {
+        var data = common.DataFolder();
         var folders = TaskFolder.Tasks(data);
-        var random = new Random(args.GetInt("seed", 42));
+        var random = new Random(seed);
         var rows = new List<LabeledExample>();
         for (var k = 0; k < count; k++)
         {
@@ -52,7 +64,8 @@ internal static class ExpertMemoryCommand
         ProcessMemory.TryResetPeak();
         var before = ProcessMemory.Sample(collect: true);
         var clock = Stopwatch.StartNew();
-        var trainer = new AlterTrainer(new AlterTrainingOptions { Stage1 = new StageOptions { Epochs = 1, LearningRate = 5e-5 } });
+        var defaults = new AlterTrainingOptions();
+        var trainer = new AlterTrainer(defaults with { Stage1 = defaults.Stage1 with { Epochs = 1 } });
         var (model, _) = trainer.CreateAndTrainStage1(pretrained, rows, null, mta);
         var trainSeconds = clock.Elapsed.TotalSeconds;
         var training = ProcessMemory.Sample();
@@ -70,7 +83,7 @@ internal static class ExpertMemoryCommand
             File.Delete(file);
             Console.WriteLine($"| {count} | {policy} | {model.Config.ExpertCount} | {parameters / 1e6:F1} M | {trainSeconds:F0} s | {training.PeakRssBytes / 1048576.0:F0} MiB "
                               + $"| {saveSeconds:F1} s | {saving.PeakRssBytes / 1048576.0:F0} MiB | {size / 1048576.0:F0} MiB |");
-            var written = ResultsFile.Write(args, $"experts-memory-{count}-{policy}.json", new
+            var written = common.Write($"experts-memory-{count}-{policy}.json", new
             {
                 stamp, tasks = count, policy, maxRowsPerTask = maxRows, experts = model.Config.ExpertCount, trainingRows = rows.Count, parameters, trainSeconds,
                 rssBeforeTrainingBytes = before.RssBytes, trainingPeakRssBytes = training.PeakRssBytes, saveSeconds,

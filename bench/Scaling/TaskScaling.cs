@@ -22,7 +22,7 @@ public sealed record TaskScalingOptions
     /// <summary>Rows scored with <see cref="AlterPredictor.Predict(AlterModel, IReadOnlyList{TaskInput}, int, CancellationToken)"/>.</summary>
     public int ScoreRows { get; init; } = 512;
 
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = Defaults.BatchSize;
 
     /// <summary>The model's shape; the default has tasks + 1 experts, so experts grow with the tasks.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -31,7 +31,9 @@ public sealed record TaskScalingOptions
     /// <summary><see cref="Mta"/> as text for the results file (the expert kind by name, not by number).</summary>
     public string MtaDescription => Mta.ToString();
 
-    public int Seed { get; init; } = 42;
+    public int Seed { get; init; } = Defaults.Seed;
+
+    private static readonly AlterTrainingOptions Defaults = new();
 }
 
 /// <summary>One task count's figures.</summary>
@@ -97,9 +99,10 @@ public static class TaskScaling
         var sample = Even(train, options.WarmupRows + options.TrainRows, options.Seed);
         var warmup = sample.Take(options.WarmupRows).ToList();
         var timed = sample.Skip(options.WarmupRows).ToList();
-        var trainer = new AlterTrainer(new AlterTrainingOptions
+        var defaults = new AlterTrainingOptions();
+        var trainer = new AlterTrainer(defaults with
         {
-            Stage1 = new StageOptions { Epochs = 1, LearningRate = 5e-5 },
+            Stage1 = defaults.Stage1 with { Epochs = 1 },
             BatchSize = options.BatchSize,
             Seed = options.Seed,
             ProgressInterval = int.MaxValue,

@@ -13,17 +13,21 @@ namespace Microsoft.ML.Alter.Bench.Speed;
 public static class SpeedInputs
 {
     /// <summary>
-    /// A saved model (<see cref="AlterModelStore"/>) when <paramref name="modelPath"/> is given, else a fresh model for every
-    /// task folder of <paramref name="dataFolder"/> (labels from their train splits) with <paramref name="mta"/> (default
-    /// <c>new MtaOptions()</c>) over the embedded MiniLM.
+    /// A fresh model for every task folder of <paramref name="dataFolder"/> (labels from their train splits) with
+    /// <paramref name="mta"/> over the embedded MiniLM, with stage 2's <paramref name="sharedExperts"/> when above 0.
     /// </summary>
-    public static AlterModel Model(string dataFolder, string? modelPath = null, MtaOptions? mta = null, int seed = 42)
+    public static AlterModel Model(string dataFolder, MtaOptions? mta = null, int sharedExperts = 0, int seed = 42)
     {
-        if (!string.IsNullOrEmpty(modelPath))
-            return AlterModelStore.Load(modelPath);
         using var pretrained = PretrainedCheckpoint.Load(null);
-        return pretrained.CreateAlterModel(TaskSpec.FromExamples(TaskFolder.Read(dataFolder, "train")), mta ?? new MtaOptions(), seed: seed);
+        var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(TaskFolder.Read(dataFolder, "train")), mta ?? new MtaOptions(), seed: seed);
+        if (sharedExperts > 0)
+            model.AddStage2(sharedExperts);
+        return model;
     }
+
+    /// <summary>A saved model when <paramref name="modelPath"/> is given, else <see cref="Model(string, MtaOptions?, int, int)"/>'s default.</summary>
+    public static AlterModel Model(string dataFolder, string? modelPath)
+        => string.IsNullOrEmpty(modelPath) ? Model(dataFolder) : AlterModelStore.Load(modelPath);
 
     /// <summary>The rows of one split of one task as scoring inputs (labels dropped), at most <paramref name="limit"/> of them.</summary>
     public static List<TaskInput> Sentences(string dataFolder, string task = "sst2", string split = "test", int? limit = null)

@@ -30,18 +30,18 @@ internal static class AlterSystems
     };
 
     /// <summary>
-    /// Runs the ALTER parts chosen in <paramref name="parts"/> (`alter`, `stage2-ablations`, `bottleneck`, `layers`,
-    /// `experts`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 is trained here
-    /// unless <paramref name="stage1File"/> (written by an earlier `alter` part) is given and `alter` is not asked for
-    /// (the file, ~110 MB, is read only then); when trained, it is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model
-    /// (which the scoring part serves). With <paramref name="ablationsStage1Only"/> the ablations that need their own
-    /// stage 1 (`bottleneck`, `layers`, `experts`) stop there: their structure is compared with the default's stage 1,
-    /// and a small machine saves the ~20 min each stage 2 takes on full data. Returns that stages 1+2 model, or null
-    /// when this run did not train it.
+    /// Runs the ALTER parts chosen in <see cref="SuiteSettings.Parts"/> (`alter`, `stage2-ablations`, `bottleneck`, `layers`,
+    /// `experts`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 (the library's
+    /// defaults, or the recipe the options set) is trained here unless <see cref="SuiteSettings.Stage1"/> (written by an
+    /// earlier `alter` part) is given and `alter` is not asked for (the file, ~110 MB, is read only then); when trained, it
+    /// is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model (which the scoring part
+    /// serves). With <see cref="SuiteSettings.AblationsStage1Only"/> the ablations that need their own stage 1 (`bottleneck`,
+    /// `layers`, `experts`) stop there: their structure is compared with the default's stage 1, and a small machine saves the
+    /// ~20 min each stage 2 takes on full data. Returns that stages 1+2 model, or null when this run did not train it.
     /// </summary>
-    public static byte[]? Run(FineTuning training, IReadOnlyList<TaskSplits> splits, IReadOnlySet<string> parts, int layerCount,
-        string? stage1File, bool ablationsStage1Only, PartModels store, Action<SystemRun> add)
+    public static byte[]? Run(FineTuning training, IReadOnlyList<TaskSplits> splits, SuiteSettings settings, int layerCount, PartModels store, Action<SystemRun> add)
     {
+        var parts = settings.Parts;
         var stage2Variants = new List<(string Name, string Description, AlterTrainingOptions Options)>();
         if (parts.Contains("alter"))
             stage2Variants.Add((DefaultName, "ALTER stages 1+2 (product defaults: FFN-copy experts, last 2 layers, tasks + 1 experts, 1 shared expert, heads trained in stage 2)", training.Options));
@@ -53,9 +53,9 @@ internal static class AlterSystems
         byte[]? product = null;
         if (stage2Variants.Count > 0)
         {
-            var defaults = new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", new MtaOptions());
-            var trainStage1 = parts.Contains("alter") || stage1File is null;
-            var stage1 = trainStage1 ? TrainStage1(training, splits, defaults, add) : store.LoadStage1(stage1File!);
+            var defaults = new AlterVariant(Stage1Name, "ALTER stage 1 only (defaults; = 0 shared experts)", settings.Mta);
+            var trainStage1 = parts.Contains("alter") || settings.Stage1 is null;
+            var stage1 = trainStage1 ? TrainStage1(training, splits, defaults, add) : store.LoadStage1(settings.Stage1!);
             if (trainStage1)
                 store.Save(stage1);
             // The default variant comes first when `alter` runs: keep its model to serve and save it for later parts.
@@ -67,11 +67,32 @@ internal static class AlterSystems
             if (parts.Contains(part))
             {
                 var stage1 = TrainStage1(training, splits, variant with { Name = variant.Name + "-s1" }, add);
-                if (!ablationsStage1Only)
+                if (!settings.AblationsStage1Only)
                     RunStage2(training, splits, variant.Mta, stage1, new() { (variant.Name, variant.Description + ", stages 1+2", training.Options) },
                         keepFirst: false, add);
             }
         return product;
+    }
+
+    /// <summary>
+    /// A recipe probe (--stage1-only): the default ALTER stage 1 with the options' recipe, its dev accuracy per task and its
+    /// epochs; no test scoring, since settings are chosen on dev. Writes probe-NAME.json.
+    /// </summary>
+    public static void Probe(FineTuning training, IReadOnlyList<TaskSplits> splits, SuiteSettings settings, RunStamp stamp)
+    {
+        var name = settings.Plan.Mode;
+        var (model, stage1) = training.TrainStage1(name, splits, settings.Mta);
+        model.Dispose();
+        Console.WriteLine();
+        Console.WriteLine($"| {name} | " + string.Join(" | ", splits.Select(s => $"{s.Task} {stage1.DevAccuracy.GetValueOrDefault(s.Task):F4}"))
+                          + $" | dev mean {stage1.MeanDevAccuracy:F4} | best epoch {stage1.BestEpoch} of {stage1.EpochsRun} | {stage1.WallTime.TotalMinutes:F1} min |");
+        var path = settings.Common.Write($"probe-{name}.json", new
+        {
+            stamp, mta = settings.Mta.ToString(), options = training.Options, tasks = splits.Select(TaskInfo.Of),
+            devStage1 = splits.ToDictionary(s => s.Task, s => stage1.DevAccuracy.GetValueOrDefault(s.Task)),
+            stage1 = Summary(stage1),
+        });
+        Console.WriteLine($"results: {path}");
     }
 
     /// <summary>Stage 1 of a variant, evaluated and reported; its weights kept for stage 2.</summary>

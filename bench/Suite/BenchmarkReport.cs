@@ -22,6 +22,9 @@ internal sealed class BenchmarkReport(RunStamp run, SuitePlan plan, string data,
 
     public double? PeakGflops { get; set; }
 
+    /// <summary>Every matmul the peak part timed: the large squares (the peak is their best) and MiniLM's training shapes.</summary>
+    public IReadOnlyList<Peak.MatmulMeasurement>? Peak { get; set; }
+
     /// <summary>The process's peak RSS after the training systems ran (before the scoring measurements reset it).</summary>
     public long? TrainingPeakRssBytes { get; set; }
 

@@ -35,12 +35,12 @@ internal static class BenchmarksMarkdown
 
         var tasks = report.Tasks.Select(t => t.Task).ToList();
         md.AppendLine("### Test accuracy (model kept on dev)").AppendLine();
-        md.AppendLine($"| system | {string.Join(" | ", tasks)} | **mean** | cola MCC | sms macro-F1 | trainable params | total params | train wall |");
-        md.AppendLine($"|---|{string.Concat(tasks.Select(_ => "---:|"))}---:|---:|---:|---:|---:|---:|");
+        md.AppendLine($"| system | {string.Join(" | ", tasks)} | **mean** | dev mean | cola MCC | sms macro-F1 | trainable params | total params | train wall |");
+        md.AppendLine($"|---|{string.Concat(tasks.Select(_ => "---:|"))}---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in report.Systems)
         {
             string Metric(string task, Func<Baselines.ClassificationMetrics, double> f) => s.Of(task) is { } o ? f(o.Test).ToString("F3", CultureInfo.InvariantCulture) : "–";
-            md.AppendLine($"| {s.Name} | {string.Join(" | ", tasks.Select(t => Metric(t, m => m.Accuracy)))} | **{s.MeanTestAccuracy:F3}** | "
+            md.AppendLine($"| {s.Name} | {string.Join(" | ", tasks.Select(t => Metric(t, m => m.Accuracy)))} | **{s.MeanTestAccuracy:F3}** | {s.MeanDevAccuracy:F3} | "
                           + $"{Metric("cola", m => m.Mcc)} | {Metric("sms", m => m.MacroF1)} | {Count(s.TrainableParameters)} | {Count(s.TotalParameters)} | {Duration(s.TrainSeconds)} |");
         }
         md.AppendLine();
@@ -51,36 +51,63 @@ internal static class BenchmarksMarkdown
         foreach (var s in report.Systems)
             md.AppendLine($"| {s.Name} | {s.Description} |");
         md.AppendLine();
+        AppendPeak(md, report);
         AppendServing(md, report);
         AppendScaling(md, report);
         AppendTargets(md, report, tasks);
         return md.ToString();
     }
 
+    private static void AppendPeak(StringBuilder md, BenchmarkReport report)
+    {
+        if (report.Peak is not { } products || report.PeakGflops is not { } peak)
+            return;
+        md.AppendLine("### fp32 matmul").AppendLine();
+        md.AppendLine("| product | shape | GFLOP/s | % of peak | ms/call |").AppendLine("|---|---|---:|---:|---:|");
+        foreach (var m in products)
+            md.AppendLine($"| {m.Shape.Name} | {m.Shape} | {m.Gflops:F1} | {100 * m.Gflops / peak:F0}% | {m.BestSecondsPerCall * 1000:F3} |");
+        md.AppendLine();
+    }
+
     private static void AppendServing(StringBuilder md, BenchmarkReport report)
     {
         if (report.Scoring is not { } serving)
             return;
-        var speed = serving.Speed;
+        if (serving.Speed is { } speed)
+            AppendSpeed(md, serving, speed);
+        if (serving.Memory is { } memory)
+            AppendMemory(md, serving, memory);
+        if (report.TrainingPeakRssBytes is { } trainingPeak)
+            md.AppendLine($"Training: peak RSS of the process over all training above (every system, one at a time): {Mib(trainingPeak)}.").AppendLine();
+    }
+
+    private static void AppendSpeed(StringBuilder md, ServingReport serving, Speed.ScoringSpeedResult speed)
+    {
         md.AppendLine("### Scoring speed").AppendLine();
         md.AppendLine($"{serving.Model}; {serving.Sentences} ({speed.Tokens:N0} tokens); TorchSharp threads {speed.TorchThreads}, ONNX Runtime threads {speed.OnnxThreads}; best of {speed.Repeat}. "
                       + $"Forward cost per token: {speed.Cost}.").AppendLine();
-        md.AppendLine("| engine | path | batch | sentences/s | tokens/s | padded tokens |").AppendLine("|---|---|---:|---:|---:|---:|");
+        md.AppendLine("| engine | path | batch | sentences/s | tokens/s | padded tokens | GFLOP/s (weights, padded) |").AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var m in speed.Measurements)
-            md.AppendLine($"| {m.Engine} | {m.Path} | {m.BatchSize} | {m.SentencesPerSecond:F1} | {m.TokensPerSecond:F0} | {m.PaddedTokens:N0} |");
+        {
+            var flops = m.Engine == Speed.ScoringSpeed.OnnxEngine ? speed.Cost.EncoderFlopsPerToken : speed.Cost.AlterFlopsPerToken;
+            md.AppendLine($"| {m.Engine} | {m.Path} | {m.BatchSize} | {m.SentencesPerSecond:F1} | {m.TokensPerSecond:F0} | {m.PaddedTokens:N0} | {flops * m.PaddedTokens / m.Seconds / 1e9:F1} |");
+        }
         md.AppendLine();
-        var memory = serving.Memory;
+        if (serving.FlopsFromLinearWeights is { } weights)
+            md.AppendLine($"Check: 2 × the encoder's per-token linear weights = {weights / 1e6:F1} MFLOP/token (a routed token runs only its task's k experts of these).").AppendLine();
+        md.AppendLine($"Peak RSS while scoring (speed run, ML.NET and ONNX Runtime in one process{(serving.PeakResetBeforeSpeed ? "" : "; includes training: the peak could not be reset")}): {Mib(speed.PeakRssBytes)}.").AppendLine();
+    }
+
+    private static void AppendMemory(StringBuilder md, ServingReport serving, Speed.ScoringMemoryResult memory)
+    {
         md.AppendLine("### Memory").AppendLine();
-        md.AppendLine($"Peak RSS while scoring (speed run, ML.NET and ONNX Runtime in one process{(serving.PeakResetBeforeSpeed ? "" : "; includes training: the peak could not be reset")}): {Mib(speed.PeakRssBytes)}; "
-                      + $"along one Transform pass of {memory.Rows:N0} rows ({memory.RowsPerSecond:F1} rows/s), peak {Mib(memory.PeakRssBytes)}:").AppendLine();
+        md.AppendLine($"Along one Transform pass of {memory.Rows:N0} rows ({memory.RowsPerSecond:F1} rows/s), peak {Mib(memory.PeakRssBytes)}:").AppendLine();
         md.AppendLine("| rows scored | RSS | .NET heap |").AppendLine("|---:|---:|---:|");
         md.AppendLine($"| 0 (model loaded) | {Mib(memory.Before.RssBytes)} | {Mib(memory.Before.ManagedHeapBytes)} |");
         foreach (var c in memory.Checkpoints)
             md.AppendLine($"| {c.Rows:N0} | {Mib(c.Memory.RssBytes)} | {Mib(c.Memory.ManagedHeapBytes)} |");
         md.AppendLine();
         md.AppendLine($"RSS growth from the first checkpoint to the last: {Mib(memory.RssGrowthBytes)}; .NET heap growth {Mib(memory.ManagedGrowthBytes)}.").AppendLine();
-        if (report.TrainingPeakRssBytes is { } trainingPeak)
-            md.AppendLine($"Training: peak RSS of the process over all training above (every system, one at a time): {Mib(trainingPeak)}.").AppendLine();
     }
 
     private static void AppendScaling(StringBuilder md, BenchmarkReport report)
@@ -126,8 +153,8 @@ internal static class BenchmarksMarkdown
             var share = all.TrainGflopsPerSecond / peak;
             md.AppendLine($"| training throughput ≥ 50% of the matmul peak ({peak:F1} GFLOP/s) | {all.TrainGflopsPerSecond:F1} GFLOP/s = {100 * share:F0}% ({all.TaskCount} tasks) | {Yes(share >= 0.5)} |");
         }
-        if (report.Scoring?.Speed.AlterTransformToOnnxAtBatch32 is { } onnx)
-            md.AppendLine($"| ALTER Transform ≥ 0.8× ONNX Runtime at batch 32 (sentences/s) | {onnx:F2}× (ALTER computes {report.Scoring.Speed.Cost.AlterToEncoder:F2}× the encoder's FLOPs per token) | {Yes(onnx >= 0.8)} |");
+        if (report.Scoring?.Speed?.AlterTransformToOnnxAtBatch32 is { } onnx)
+            md.AppendLine($"| ALTER Transform ≥ 0.8× ONNX Runtime at batch 32 (sentences/s) | {onnx:F2}× (ALTER computes {report.Scoring.Speed!.Cost.AlterToEncoder:F2}× the encoder's FLOPs per token) | {Yes(onnx >= 0.8)} |");
         if (report.Scoring?.Memory is { } memory)
             // Flat = no growth with rows scored; RSS falling after the first checkpoint (allocator returning pages) is flat too.
             md.AppendLine($"| scoring memory flat (RSS after {memory.Rows:N0} rows minus after the first checkpoint, < 64 MiB) | {Signed(memory.RssGrowthBytes / (1024.0 * 1024), "F1")} MiB | {Yes(memory.RssGrowthBytes < 64L * 1024 * 1024)} |");

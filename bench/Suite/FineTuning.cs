@@ -27,9 +27,10 @@ internal sealed class FineTuning
     public AlterTrainingOptions Options => _options;
 
     /// <summary>Plain fine-tuning (no mixture): one model per task when <paramref name="perTask"/>, else one shared encoder.</summary>
-    public SystemRun PlainFineTuning(string name, IReadOnlyList<TaskSplits> splits, bool perTask)
+    /// <remarks>The head settings of <paramref name="mta"/> (pooling, head dropout) apply, so recipe probes reach every fine-tuned system.</remarks>
+    public SystemRun PlainFineTuning(string name, IReadOnlyList<TaskSplits> splits, bool perTask, MtaOptions mta)
     {
-        var plain = new MtaOptions { Layers = Array.Empty<int>() };
+        var plain = mta with { Layers = Array.Empty<int>() };
         if (!perTask)
             return Stage1Only(name, "MiniLM-L6 fully fine-tuned, one shared encoder, per-task heads, no MTA", splits, plain);
         var runs = splits.Select(s => Stage1Only($"{name}/{s.Task}", "", new[] { s }, plain)).ToList();

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using Microsoft.ML.Alter.Bench.Cli;
+
 namespace Microsoft.ML.Alter.Bench.Suite;
 
 /// <summary>
@@ -8,11 +11,19 @@ namespace Microsoft.ML.Alter.Bench.Suite;
 /// </summary>
 internal static class ReportCommand
 {
-    public static int Run(BenchArgs args)
+    public static CliCommand Create()
     {
-        var files = args.GetList("from") ?? Array.Empty<string>();
-        if (files.Count == 0)
-            throw new ArgumentException("report needs --from FILE[,FILE...] (benchmark-MODE.json files written by benchmark runs).");
+        var from = Opt.List("--from", "benchmark-MODE.json files written by benchmark runs; several parts of one plan merge into one report");
+        from.Required = true;
+        var output = Opt.Text("--out", "Folder for BENCHMARKS-MODE.md (default: the first file's)");
+        var command = new CliCommand("report", "BENCHMARKS-MODE.md again from raw JSON, nothing trained");
+        Opt.AddTo(command, from, output);
+        command.SetAction(r => Run(r.ListOrNull(from)!, r.GetValue(output)));
+        return command;
+    }
+
+    private static int Run(IReadOnlyList<string> files, string? output)
+    {
         foreach (var file in files)
             if (!File.Exists(file))
                 throw new FileNotFoundException($"No results file '{file}'.", file);
@@ -41,7 +52,7 @@ internal static class ReportCommand
         }
         var from = files[0];
         static PartStamp Stamp(BenchmarkReport r) => new(r.Run, r.TotalSeconds, r.LoadAverageAtEnd, r.Measured());
-        var folder = args.Get("out", Path.GetDirectoryName(Path.GetFullPath(from))!);
+        var folder = output ?? Path.GetDirectoryName(Path.GetFullPath(from))!;
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"BENCHMARKS-{report.Plan.Mode}.md");
         File.WriteAllText(path, BenchmarksMarkdown.Write(report));

@@ -2,121 +2,137 @@ using System.Diagnostics;
 using Microsoft.ML.Alter.Bench.Baselines;
 using Microsoft.ML.Alter.Bench.Peak;
 using Microsoft.ML.Alter.Checkpoints;
-using Microsoft.ML.Alter.Training;
 
 namespace Microsoft.ML.Alter.Bench.Suite;
 
 /// <summary>
 /// The benchmark: every system on the same splits of every task folder, test metrics of the model kept on dev, costs,
 /// the machine's matmul peak, scoring speed and memory, and scaling with the number of tasks; raw JSON written after
-/// every system (a run cut short keeps what it measured) and BENCHMARKS.md at the end.
+/// every system (a run cut short keeps what it measured) and BENCHMARKS-MODE.md at the end. Each part is also a command
+/// of its own (`alter`, `baselines`, `scoring`...): the same code with fewer parts.
 /// </summary>
-internal static class SuiteCommand
+internal sealed class SuiteCommand
 {
-    public static int Run(BenchArgs args)
+    private readonly SuiteSettings _settings;
+    private readonly IReadOnlyList<TaskSplits> _splits;
+    private readonly BenchmarkReport _report;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private SuiteCommand(SuiteSettings settings, string dataFolder)
     {
-        if (args.GetInt("threads", 0) is > 0 and var threads)
-            TorchSharp.torch.set_num_threads(threads);
-        var plan = SuitePlan.From(args);
-        var parts = SuitePlan.Parts(args);
-        var dataFolder = args.DataFolder();
-        var splits = TaskSplits.LoadAll(dataFolder, args.GetList("tasks"), plan.MaxTrain, plan.MaxDev, plan.MaxTest);
-        var stamp = RunStamp.Capture();
-        var clock = Stopwatch.StartNew();
-        void Log(string line) => Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}");
-        stamp.PrintHeader();
-        Console.WriteLine($"plan: {plan}");
-        Console.WriteLine($"data: {dataFolder}: " + string.Join(", ", splits.Select(s => $"{s.Task}{(s.IsPair ? " (pairs)" : "")} {s.Train.Count}/{s.Dev.Count}/{s.Test.Count}")));
+        _settings = settings;
+        var plan = settings.Plan;
+        _splits = TaskSplits.LoadAll(dataFolder, settings.Tasks, plan.MaxTrain, plan.MaxDev, plan.MaxTest);
+        _report = new BenchmarkReport(RunStamp.Capture(), plan, dataFolder, _splits.Select(TaskInfo.Of).ToList());
+    }
 
-        var report = new BenchmarkReport(stamp, plan, dataFolder, splits.Select(TaskInfo.Of).ToList());
-        string Save()
-        {
-            report.TotalSeconds = clock.Elapsed.TotalSeconds;
-            report.LoadAverageAtEnd = RunStamp.ReadLoadAverage();
-            return ResultsFile.Write(args, $"benchmark-{plan.Mode}.json", report);
-        }
-        void Add(SystemRun run)
-        {
-            report.Systems.Add(run);
-            Log($"== {run.Name}: mean test accuracy {run.MeanTestAccuracy:F4} ({string.Join(", ", run.Tasks.Select(t => $"{t.Task} {t.Test.Accuracy:F3}"))}), train {run.TrainSeconds:F0} s");
-            Save();
-        }
+    public static int Run(SuiteSettings settings)
+    {
+        var dataFolder = settings.Common.DataFolder();
+        new SuiteCommand(settings, dataFolder).RunParts(dataFolder);
+        return 0;
+    }
 
-        if (parts.Contains("peak"))
-        {
-            Log("fp32 matmul peak (large square TorchSharp matmul)");
-            report.PeakGflops = MatmulPeak.Square.Max(s => MatmulPeak.Measure(s, 5).Gflops);
-            Log($"peak {report.PeakGflops:F1} GFLOP/s with {TorchSharp.torch.get_num_threads()} threads");
-        }
-        foreach (var (part, system) in ClassicSystems(parts, args))
+    private IReadOnlySet<string> Parts => _settings.Parts;
+
+    private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {line}");
+
+    private void RunParts(string dataFolder)
+    {
+        _report.Run.PrintHeader();
+        Console.WriteLine($"plan: {_settings.Plan}");
+        Console.WriteLine($"data: {dataFolder}: " + string.Join(", ", _splits.Select(s => $"{s.Task}{(s.IsPair ? " (pairs)" : "")} {s.Train.Count}/{s.Dev.Count}/{s.Test.Count}")));
+        if (Parts.Contains("peak"))
+            MeasurePeak();
+        foreach (var (part, system) in ClassicSystems())
             using (system as IDisposable)
                 Add(SystemRun.FromBaseline(part, new SystemResult(system.Name, system.Description,
-                    splits.Select(s => system.Run(s, line => Log($"{part}/{s.Task}: {line}"))).ToList())));
-
-        var options = new AlterTrainingOptions
+                    _splits.Select(s => system.Run(s, line => Log($"{part}/{s.Task}: {line}"))).ToList())));
+        var served = FineTune();
+        if (_report.Systems.Count > 0)
+            _report.TrainingPeakRssBytes = Speed.ProcessMemory.Sample().PeakRssBytes;
+        if (_settings.Stage1Only)
+            return;
+        if (Parts.Contains("scoring") || Parts.Contains("memory"))
         {
-            Stage1 = new StageOptions { Epochs = plan.Epochs1, LearningRate = 5e-5, HeadLearningRate = 1e-3 },
-            Stage2 = new StageOptions { Epochs = plan.Epochs2, LearningRate = 5e-5, HeadLearningRate = 1e-3 },
-            Seed = args.GetInt("seed", 42),
-            ProgressInterval = args.GetInt("progress", 50),
-        };
-        // The trained default ALTER model, served in the scoring measurements: trained here, or saved by an earlier part
-        // (--served FILE); an untrained one when neither (it costs what a trained one does).
-        var models = new PartModels(args.Get("out", "results"), plan, report.Tasks);
-        var servedFrom = args.Get("served", "") is { Length: > 0 } file ? file : null;
-        var servedModel = servedFrom is null ? null : ReadServed(servedFrom);
-        if (new[] { "single-ft", "multi-ft" }.Concat(AlterSystems.Parts).Any(parts.Contains))
-        {
-            using var pretrained = PretrainedCheckpoint.Load(args.Get("base-model", ""));
-            var training = new FineTuning(pretrained, options, Log);
-            if (parts.Contains("single-ft"))
-                Add(training.PlainFineTuning("single-ft", splits, perTask: true));
-            if (parts.Contains("multi-ft"))
-                Add(training.PlainFineTuning("multi-ft", splits, perTask: false));
-            if (AlterSystems.Parts.Any(parts.Contains))
-            {
-                var stage1File = args.Get("stage1", "") is { Length: > 0 } saved ? saved : null;
-                if (AlterSystems.Run(training, splits, parts, pretrained.Config.NumHiddenLayers, stage1File, args.Flag("ablations-stage1-only"), models, Add) is { } trained)
-                    (servedModel, servedFrom) = (trained, null);
-            }
-        }
-        if (report.Systems.Count > 0)
-            report.TrainingPeakRssBytes = Speed.ProcessMemory.Sample().PeakRssBytes;
-        if (parts.Contains("scoring"))
-        {
-            report.Scoring = ServingMeasurements.Run(dataFolder, splits, servedModel, servedFrom, plan, Log);
+            _report.Scoring = ServingMeasurements.Run(dataFolder, _splits, served, _settings, Log);
             Save();
         }
-        if (parts.Contains("scaling"))
+        if (Parts.Contains("scaling"))
         {
-            report.Scaling = ServingMeasurements.Scaling(dataFolder, splits, plan, Log);
+            _report.Scaling = ServingMeasurements.Scaling(dataFolder, _splits, _settings, Log);
             Save();
         }
+        WriteMarkdown(Save());
+    }
 
-        var path = Save();
-        var markdown = BenchmarksMarkdown.Write(report);
-        var markdownPath = Path.Combine(Path.GetDirectoryName(path)!, $"BENCHMARKS-{plan.Mode}.md");
+    private void MeasurePeak()
+    {
+        Log("fp32 matmul peak (large square TorchSharp matmul) and MiniLM training shapes");
+        _report.Peak = MatmulPeak.Square.Concat(MatmulPeak.TransformerTraining(_settings.Training.BatchSize))
+            .Select(shape => MatmulPeak.Measure(shape, _settings.PeakSamples)).ToList();
+        _report.PeakGflops = _report.Peak.Take(MatmulPeak.Square.Count).Max(m => m.Gflops);
+        foreach (var m in _report.Peak)
+            Log($"{m.Shape.Name,-36} {m.Shape,-34} {m.Gflops,8:F1} GFLOP/s");
+        Log($"peak {_report.PeakGflops:F1} GFLOP/s with {TorchSharp.torch.get_num_threads()} threads");
+    }
+
+    /// <summary>The fine-tuned systems; returns the model the scoring parts serve (see <see cref="ServedModel"/>).</summary>
+    private ServedModel FineTune()
+    {
+        ServedModel served = _settings.Served is { } file ? ServedModel.FromFile(file) : new(null, null);
+        if (!new[] { "single-ft", "multi-ft" }.Concat(AlterSystems.Parts).Any(Parts.Contains))
+            return served;
+        using var pretrained = PretrainedCheckpoint.Load(_settings.BaseModel);
+        var training = new FineTuning(pretrained, _settings.Training, Log);
+        if (Parts.Contains("single-ft"))
+            Add(training.PlainFineTuning("single-ft", _splits, perTask: true, _settings.Mta));
+        if (Parts.Contains("multi-ft"))
+            Add(training.PlainFineTuning("multi-ft", _splits, perTask: false, _settings.Mta));
+        if (_settings.Stage1Only)
+        {
+            AlterSystems.Probe(training, _splits, _settings, _report.Run);
+            return served;
+        }
+        var models = new PartModels(_settings.Common.Out, _settings.Plan, _report.Tasks);
+        var trained = AlterSystems.Run(training, _splits, _settings, pretrained.Config.NumHiddenLayers, models, Add);
+        return trained is null ? served : new ServedModel(trained, null);
+    }
+
+    private void Add(SystemRun run)
+    {
+        _report.Systems.Add(run);
+        Log($"== {run.Name}: mean test accuracy {run.MeanTestAccuracy:F4} ({string.Join(", ", run.Tasks.Select(t => $"{t.Task} {t.Test.Accuracy:F3}"))}), train {run.TrainSeconds:F0} s");
+        Save();
+    }
+
+    private string Save()
+    {
+        _report.TotalSeconds = _clock.Elapsed.TotalSeconds;
+        _report.LoadAverageAtEnd = RunStamp.ReadLoadAverage();
+        return _settings.Common.Write($"benchmark-{_settings.Plan.Mode}.json", _report);
+    }
+
+    private void WriteMarkdown(string jsonPath)
+    {
+        var markdown = BenchmarksMarkdown.Write(_report);
+        var markdownPath = Path.Combine(Path.GetDirectoryName(jsonPath)!, $"BENCHMARKS-{_settings.Plan.Mode}.md");
         File.WriteAllText(markdownPath, markdown);
         Console.WriteLine();
         Console.Write(markdown);
         Console.WriteLine();
-        Console.WriteLine($"wrote {path} and {markdownPath} in {clock.Elapsed:hh\\:mm\\:ss}");
-        return 0;
+        Console.WriteLine($"wrote {jsonPath} and {markdownPath} in {_clock.Elapsed:hh\\:mm\\:ss}");
     }
 
-    private static byte[] ReadServed(string file) => File.Exists(file)
-        ? File.ReadAllBytes(file)
-        : throw new FileNotFoundException($"--served: no model file '{file}' (an `alter` part writes {PartModels.ProductFile} to its --out folder).", file);
-
-    private static IEnumerable<(string Part, IBaselineSystem System)> ClassicSystems(IReadOnlySet<string> parts, BenchArgs args)
+    private IEnumerable<(string Part, IBaselineSystem System)> ClassicSystems()
     {
-        if (parts.Contains("mlnet"))
-            yield return ("mlnet-sdca", new TextSdcaBaseline(args.GetDoubles("sdca-l2")));
-        if (parts.Contains("minilm"))
+        if (Parts.Contains("mlnet"))
+            yield return ("mlnet-sdca", new TextSdcaBaseline(_settings.SdcaL2));
+        if (Parts.Contains("minilm"))
         {
             // The embedding cache holds MiniLM: loaded only when this baseline runs, released right after it.
             var embeddings = new EmbeddingCache();
-            yield return ("minilm-lbfgs", new DisposingBaseline(new MiniLmLogisticBaseline(embeddings, args.GetDoubles("lbfgs-l2")), embeddings));
+            yield return ("minilm-lbfgs", new DisposingBaseline(new MiniLmLogisticBaseline(embeddings, _settings.LbfgsL2), embeddings));
         }
     }
 
@@ -131,4 +147,15 @@ internal static class SuiteCommand
 
         public void Dispose() => owned.Dispose();
     }
+}
+
+/// <summary>
+/// The trained default ALTER model the scoring parts serve: trained in this run, or saved by an earlier part (--served
+/// FILE); null when neither (an untrained one then stands in: it costs what a trained one does).
+/// </summary>
+internal sealed record ServedModel(byte[]? Bytes, string? File)
+{
+    public static ServedModel FromFile(string file) => System.IO.File.Exists(file)
+        ? new(System.IO.File.ReadAllBytes(file), file)
+        : throw new FileNotFoundException($"--served: no model file '{file}' (an `alter` part writes {PartModels.ProductFile} to its --out folder).", file);
 }

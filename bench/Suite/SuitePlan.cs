@@ -17,40 +17,34 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     /// stage 2 again from the default stage 1, trained here or read with --stage1), and one stage 1 + 2 per ablation.
     /// </summary>
     public static readonly string[] AllParts =
-        { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "stage2-ablations", "bottleneck", "layers", "experts", "scoring", "scaling" };
+        { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "stage2-ablations", "bottleneck", "layers", "experts", "scoring", "memory", "scaling" };
 
-    /// <summary>Names standing for several parts.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Groups = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The parts that are commands of their own (the same run, with --systems defaulting to them).</summary>
+    public static readonly (string Name, string[] Parts, string Description)[] Commands =
     {
-        ["ablations"] = AlterSystems.Parts.Where(p => p != AlterSystems.DefaultName).ToArray(),
+        ("peak", new[] { "peak" }, "fp32 matmul GFLOP/s: large square products (the machine's peak) and MiniLM's training shapes"),
+        ("baselines", new[] { "mlnet", "minilm" }, "Per task: ML.NET FeaturizeText + SDCA, and frozen MiniLM embeddings + L-BFGS logistic regression; L2 chosen on dev"),
+        ("fine-tuning", new[] { "single-ft", "multi-ft" }, "MiniLM fully fine-tuned: one model per task, and one shared encoder (no MTA)"),
+        ("alter", new[] { "alter" }, "One ALTER model over all tasks: stage 1 and stages 1+2, dev and test per task; recipe probes with --stage1-only"),
+        ("ablations", new[] { "stage2-ablations", "bottleneck", "layers", "experts" }, "ALTER variants: 3 shared experts, frozen heads, bottleneck experts, 1 MTA layer, 4 experts"),
+        ("scoring", new[] { "scoring" }, "ALTER through ML.NET (Transform, PredictionEngine) vs ONNX Runtime's MiniLM encoder: sentences/s, tokens/s, FLOPs/token"),
+        ("memory", new[] { "memory" }, "RSS and .NET heap along one long Transform pass: growth after the first 1k rows, peak"),
+        ("scaling", new[] { "scaling" }, "Cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, GFLOP/s"),
     };
 
-    public static SuitePlan From(BenchArgs args)
-    {
-        var quick = args.Flag("quick");
-        var plan = quick
-            ? new SuitePlan("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 1, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000, ScoringRepeat: 1,
-                ScalingTrainRows: 192, ScalingScoreRows: 256)
-            : new SuitePlan("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 2, Epochs2: 1, ScoringRows: int.MaxValue, MemoryRows: 100_000, ScoringRepeat: 2,
-                ScalingTrainRows: 384, ScalingScoreRows: 512);
-        return plan with
-        {
-            Mode = args.Get("mode-name", plan.Mode),
-            MaxTrain = args.GetOptionalInt("max-train") ?? plan.MaxTrain,
-            MaxDev = args.GetOptionalInt("max-dev") ?? plan.MaxDev,
-            MaxTest = args.GetOptionalInt("max-test") ?? plan.MaxTest,
-            Epochs1 = args.GetOptionalInt("epochs1") ?? plan.Epochs1,
-            Epochs2 = args.GetOptionalInt("epochs2") ?? plan.Epochs2,
-            ScoringRows = args.GetOptionalInt("scoring-rows") ?? plan.ScoringRows,
-            MemoryRows = args.GetOptionalInt("memory-rows") ?? plan.MemoryRows,
-            ScoringRepeat = args.GetOptionalInt("scoring-repeat") ?? plan.ScoringRepeat,
-        };
-    }
+    /// <summary>Names standing for several parts.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Groups
+        = Commands.Where(c => c.Parts.Length > 1).ToDictionary(c => c.Name, c => c.Parts, StringComparer.OrdinalIgnoreCase);
+
+    public static readonly SuitePlan Quick = new("quick", MaxTrain: 64, MaxDev: 40, MaxTest: 80, Epochs1: 1, Epochs2: 1, ScoringRows: 256, MemoryRows: 3_000,
+        ScoringRepeat: 1, ScalingTrainRows: 192, ScalingScoreRows: 256);
+
+    public static readonly SuitePlan Full = new("full", MaxTrain: null, MaxDev: null, MaxTest: null, Epochs1: 2, Epochs2: 1, ScoringRows: int.MaxValue,
+        MemoryRows: 100_000, ScoringRepeat: 2, ScalingTrainRows: 384, ScalingScoreRows: 512);
 
     /// <summary>The parts to run: --systems a,b (names from <see cref="AllParts"/> or <see cref="Groups"/>), else all of them.</summary>
-    public static IReadOnlySet<string> Parts(BenchArgs args)
+    public static IReadOnlySet<string> Parts(IReadOnlyList<string> chosen)
     {
-        var chosen = args.GetList("systems") ?? AllParts;
         var parts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in chosen)
         {

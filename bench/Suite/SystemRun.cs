@@ -32,5 +32,10 @@ internal sealed record SystemRun(
         result.Tasks.Sum(t => t.TrainedParameters),
         // The frozen encoder is one model shared by every task's classifier: counted once.
         result.Tasks.Sum(t => t.TrainedParameters) + result.Tasks.Max(t => t.FrozenParameters ?? 0),
-        result.Tasks.Sum(t => t.TrainSeconds));
+        result.Tasks.Sum(t => t.TrainSeconds),
+        // What the dev selection chose and cost, per task.
+        new Dictionary<string, object>
+        {
+            ["selection"] = result.Tasks.Select(t => new { t.Task, t.SelectedL2, t.Grid, t.SelectionSeconds, t.Features, t.EmbedSeconds }).ToList(),
+        });
 }
