@@ -78,6 +78,22 @@ public sealed class InternalsAuditorTests
         return (exit, output.ToString(), File.ReadAllText(report));
     }
 
+    /// <summary>Audits the library against a new release built from <paramref name="source"/>: it must fail with
+    /// exactly <paramref name="problems"/>, each named in a build-error line.</summary>
+    private void AssertNewReleaseFails(string source, params string[] problems)
+    {
+        var library = BuildLibrary();
+        NewRelease(source);
+        var (exit, output, report) = Audit(library, Path.Combine(_root, "next"));
+        Assert.AreEqual(1, exit, output);
+        foreach (var problem in problems)
+        {
+            StringAssert.Contains(output, "Lib.dll: error MLNETINT001: " + problem);
+            StringAssert.Contains(report, "PROBLEM " + problem);
+        }
+        StringAssert.Contains(output, $", {problems.Length} problem(s)");
+    }
+
     [TestMethod]
     public void ListsEveryNonPublicEntityUsedAndNothingPublicWhenAllStillExist()
     {
@@ -85,7 +101,7 @@ public sealed class InternalsAuditorTests
         Console.WriteLine(report);
         Assert.AreEqual(0, exit, output);
         StringAssert.Contains(report, "Microsoft.ML.Fake              type");
-        StringAssert.Contains(report, "Microsoft.ML.Fake.Secret\n");
+        StringAssert.Contains(report, "Microsoft.ML.Fake.Secret" + Environment.NewLine);
         StringAssert.Contains(report, "System.Int32 Microsoft.ML.Fake.Secret::Value()");
         StringAssert.Contains(report, "override                     System.Int32 Microsoft.ML.Fake.Base::Hook(System.Int32)");
         StringAssert.Contains(report, "attribute property           System.String Microsoft.ML.Fake.MarkAttribute::Name()");
@@ -106,58 +122,33 @@ public sealed class InternalsAuditorTests
 
     [TestMethod]
     public void AMethodGoneInTheNewReleaseFailsTheAuditNamingIt()
-    {
-        var library = BuildLibrary();
-        NewRelease(FakeSource.Replace("internal static int Value() => 1; ", "", StringComparison.Ordinal));
-        var (exit, output, report) = Audit(library, Path.Combine(_root, "next"));
-        Assert.AreEqual(1, exit, output);
-        StringAssert.Contains(output, "Lib.dll: error MLNETINT001: method System.Int32 Microsoft.ML.Fake.Secret::Value() no longer exists in Microsoft.ML.Fake");
-        StringAssert.Contains(report, "PROBLEM method System.Int32 Microsoft.ML.Fake.Secret::Value() no longer exists");
-        StringAssert.Contains(output, "1 problem(s)");
-    }
+        => AssertNewReleaseFails(FakeSource.Replace("internal static int Value() => 1; ", "", StringComparison.Ordinal),
+            "method System.Int32 Microsoft.ML.Fake.Secret::Value() no longer exists in Microsoft.ML.Fake");
 
     [TestMethod]
     public void ATypeGoneInTheNewReleaseFailsTheAudit()
-    {
-        var library = BuildLibrary();
-        NewRelease(FakeSource.Replace("internal static class Secret", "internal static class Renamed", StringComparison.Ordinal));
-        var (exit, output, _) = Audit(library, Path.Combine(_root, "next"));
-        Assert.AreEqual(1, exit, output);
-        StringAssert.Contains(output, "type Microsoft.ML.Fake.Secret no longer exists in Microsoft.ML.Fake");
-    }
+        => AssertNewReleaseFails(FakeSource.Replace("internal static class Secret", "internal static class Renamed", StringComparison.Ordinal),
+            "type Microsoft.ML.Fake.Secret no longer exists in Microsoft.ML.Fake",
+            // Its methods went with it, each reported.
+            "method System.Int32 Microsoft.ML.Fake.Secret::Open() no longer exists in Microsoft.ML.Fake",
+            "method System.Int32 Microsoft.ML.Fake.Secret::Value() no longer exists in Microsoft.ML.Fake");
 
     [TestMethod]
     public void AnOverrideWhoseBaseMethodWasRenamedFailsTheAudit()
-    {
-        var library = BuildLibrary();
-        NewRelease(FakeSource.Replace("Hook(int x)", "HookRenamed(int x)", StringComparison.Ordinal));
-        var (exit, output, _) = Audit(library, Path.Combine(_root, "next"));
-        Assert.AreEqual(1, exit, output);
-        StringAssert.Contains(output, "Lib.Derived::Hook overrides a method that no longer exists in its ML.NET base classes");
-    }
+        => AssertNewReleaseFails(FakeSource.Replace("Hook(int x)", "HookRenamed(int x)", StringComparison.Ordinal),
+            "Lib.Derived::Hook overrides a method that no longer exists in its ML.NET base classes");
 
     [TestMethod]
     public void ANewAbstractMemberOrInterfaceMemberFailsTheAudit()
-    {
-        var library = BuildLibrary();
-        NewRelease(FakeSource.Replace("public abstract int Area();", "public abstract int Area(); public abstract int Perimeter();", StringComparison.Ordinal)
-            .Replace("int A();", "int A(); int B();", StringComparison.Ordinal));
-        var (exit, output, _) = Audit(library, Path.Combine(_root, "next"));
-        Assert.AreEqual(1, exit, output);
-        StringAssert.Contains(output, "Lib.Square does not implement the abstract member System.Int32 Microsoft.ML.Fake.Shape::Perimeter()");
-        StringAssert.Contains(output, "Lib.Thing does not implement Microsoft.ML.Fake.IThing::B");
-        StringAssert.Contains(output, "2 problem(s)");
-    }
+        => AssertNewReleaseFails(FakeSource.Replace("public abstract int Area();", "public abstract int Area(); public abstract int Perimeter();", StringComparison.Ordinal)
+                .Replace("int A();", "int A(); int B();", StringComparison.Ordinal),
+            "Lib.Square does not implement the abstract member System.Int32 Microsoft.ML.Fake.Shape::Perimeter()",
+            "Lib.Thing does not implement Microsoft.ML.Fake.IThing::B");
 
     [TestMethod]
     public void AnAttributePropertyGoneFailsTheAudit()
-    {
-        var library = BuildLibrary();
-        NewRelease(FakeSource.Replace("internal string Name { get; set; } = \"\";", "", StringComparison.Ordinal));
-        var (exit, output, _) = Audit(library, Path.Combine(_root, "next"));
-        Assert.AreEqual(1, exit, output);
-        StringAssert.Contains(output, "attribute Microsoft.ML.Fake.MarkAttribute no longer has the property 'Name' the library sets");
-    }
+        => AssertNewReleaseFails(FakeSource.Replace("internal string Name { get; set; } = \"\";", "", StringComparison.Ordinal),
+            "attribute Microsoft.ML.Fake.MarkAttribute no longer has the property 'Name' the library sets");
 
     [TestMethod]
     public void ALibraryWithoutIgnoresAccessChecksToFailsTheAudit()
