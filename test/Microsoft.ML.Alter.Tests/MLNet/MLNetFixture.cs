@@ -42,9 +42,12 @@ internal static class MLNetFixture
     /// <summary>TinyBert (random, 2 layers, hidden 32) as a Hugging Face checkpoint folder.</summary>
     public static string TinyBertFolder => Folder.Value;
 
-    public static List<TextRow> Train { get; } = SyntheticTasks.ThreeTasks(perTask: 48, seed: 3).Concat(SyntheticTasks.Paraphrase(48, 4)).Select(TextRow.From).ToList();
+    public static List<TextRow> Train { get; } = SyntheticTasks.ThreeTasks(perTask: 64, seed: 3).Concat(SyntheticTasks.Paraphrase(64, 4)).Select(TextRow.From).ToList();
 
     public static List<TextRow> Test { get; } = SyntheticTasks.ThreeTasks(perTask: 20, seed: 100).Concat(SyntheticTasks.Paraphrase(20, 101)).Select(TextRow.From).ToList();
+
+    /// <summary>The half of <see cref="Test"/> that the shared model's validation set leaves out.</summary>
+    public static List<TextRow> HeldOut { get; } = Test.Where((_, i) => i % 4 >= 2).ToList();
 
     /// <summary>
     /// Fast options: a random tiny encoder learns from scratch, so larger learning rates than for a pretrained one.
@@ -68,6 +71,17 @@ internal static class MLNetFixture
         ValidationSet = validation,
     };
 
+    /// <summary>Stage-1 epochs in which the random tiny encoder learns every task of <see cref="Train"/>.</summary>
+    public const int LearningEpochs = 10;
+
+    /// <summary><see cref="Options"/> with enough stage-1 epochs to learn the tasks, not only to run.</summary>
+    public static AlterEstimator.Options LearningOptions(IDataView? validation = null)
+    {
+        var options = Options(validation);
+        options.Stage1Epochs = LearningEpochs;
+        return options;
+    }
+
     public static IEstimator<ITransformer> Pipeline(MLContext ml, AlterEstimator trainer)
         => ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(trainer)
@@ -80,9 +94,9 @@ internal static class MLNetFixture
         ml.Log += (_, e) => { lock (messages) messages.Add(e.RawMessage); };
         // Validation rows keep their raw text label: they do not pass through the pipeline's MapValueToKey. Half of the
         // test rows, every label of every task among them (the generators alternate labels row by row).
-        var validation = ml.Data.LoadFromEnumerable(Test.Where((_, i) => i % 4 < 2));
+        var validation = ml.Data.LoadFromEnumerable(Test.Except(HeldOut));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var model = Pipeline(ml, ml.MulticlassClassification.Trainers.Alter(Options(validation))).Fit(ml.Data.LoadFromEnumerable(Train));
+        var model = Pipeline(ml, ml.MulticlassClassification.Trainers.Alter(LearningOptions(validation))).Fit(ml.Data.LoadFromEnumerable(Train));
         return (ml, model, messages, clock.Elapsed);
     });
 

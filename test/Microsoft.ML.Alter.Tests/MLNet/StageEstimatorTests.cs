@@ -13,17 +13,16 @@ public sealed class StageEstimatorTests
         var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(MLNetFixture.Train));
         var train = keys.Transform(ml.Data.LoadFromEnumerable(MLNetFixture.Train));
         var test = keys.Transform(ml.Data.LoadFromEnumerable(MLNetFixture.Test));
+        var heldOut = keys.Transform(ml.Data.LoadFromEnumerable(MLNetFixture.HeldOut));
 
-        // One short epoch is enough to show the stages' mechanics.
-        var options = MLNetFixture.Options();
-        options.Stage1Epochs = 1;
-        options.BatchSize = 16;
+        // As the shared model: the other half of the test rows chooses the best epoch, this half measures the floors.
+        var options = MLNetFixture.LearningOptions(ml.Data.LoadFromEnumerable(MLNetFixture.Test.Except(MLNetFixture.HeldOut)));
         using var stage1 = ml.MulticlassClassification.Trainers.AlterStage1(options).Fit(train);
         Assert.AreEqual(1, stage1.Stage);
         Assert.AreEqual(0, stage1.Model.Config.SharedExpertCount);
         var stage1Scores = Scores(ml, stage1.Transform(test));
         var stage1Metrics = ml.MulticlassClassification.Evaluate(stage1.Transform(test));
-        Assert.IsTrue(stage1Metrics.MicroAccuracy > 0, "stage 1 already predicts");
+        LearningFloorTests.AssertFloor("AlterStage1", PerTask(ml, stage1.Transform(heldOut)));
 
         // Same IDataView shape for stage 2; the simple overload takes the stage-1 transformer's columns.
         using var stage2 = ml.MulticlassClassification.Trainers.AlterStage2(stage1, epochs: 1).Fit(train);
@@ -31,6 +30,7 @@ public sealed class StageEstimatorTests
         Assert.AreEqual(1, stage2.Model.Config.SharedExpertCount);
         var stage2Scores = Scores(ml, stage2.Transform(test));
         var stage2Metrics = ml.MulticlassClassification.Evaluate(stage2.Transform(test));
+        LearningFloorTests.AssertFloor("AlterStage2", PerTask(ml, stage2.Transform(heldOut)));
         Console.WriteLine($"stage 1 micro accuracy {stage1Metrics.MicroAccuracy:F3}, after stage 2 {stage2Metrics.MicroAccuracy:F3}");
 
         // Stage 2 trained a copy: the stage-1 transformer still scores exactly as before.
@@ -43,6 +43,9 @@ public sealed class StageEstimatorTests
         var twice = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.AlterStage2(stage2));
         StringAssert.Contains(twice.Message, "stage 2");
     }
+
+    private static Dictionary<string, double> PerTask(MLContext ml, IDataView scored)
+        => ml.MulticlassClassification.EvaluatePerTask(scored).ToDictionary(kv => kv.Key, kv => kv.Value.MicroAccuracy);
 
     private static List<float[]> Scores(MLContext ml, IDataView scored)
         => scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToList();
