@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using Microsoft.ML.Alter.Modeling;
 
 namespace Microsoft.ML.Alter.Tests.Architecture;
@@ -16,7 +15,7 @@ public sealed class PublicApiTests
     [TestMethod]
     public void PublicSurfaceMatchesTheListing()
     {
-        var folder = Path.GetDirectoryName(SourceFile())!;
+        var folder = SourceFolder.Of("Architecture");
         var listing = Path.Combine(folder, "PublicApi.txt");
         var received = Path.Combine(folder, "PublicApi.received.txt");
         var current = Listing(typeof(AlterModel).Assembly);
@@ -35,7 +34,6 @@ public sealed class PublicApiTests
                     + $"\nIf this is meant, copy {received} over it (or run with ALTER_ACCEPT_PUBLIC_API=1).");
     }
 
-    private static string SourceFile([CallerFilePath] string path = "") => path;
 
     internal static List<string> Listing(Assembly assembly)
     {

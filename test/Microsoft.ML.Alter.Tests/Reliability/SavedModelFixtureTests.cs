@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.ML.Alter.Checkpoints;
 using Microsoft.ML.Alter.Data;
@@ -28,7 +27,7 @@ public sealed class SavedModelFixtureTests
     [TestMethod]
     public void AModelSavedByAnEarlierVersionLoadsAndScoresAsItDidThen()
     {
-        var folder = Path.Combine(Path.GetDirectoryName(SourceFile())!, "Fixtures");
+        var folder = SourceFolder.Of(Path.Combine("Reliability", "Fixtures"));
         var modelPath = Path.Combine(folder, "tiny-format2.alter");
         var expectedPath = Path.Combine(folder, "tiny-format2.predictions.json");
         // Written once, by the version whose files the test keeps; never rewrite it to make the test pass.
@@ -84,6 +83,4 @@ public sealed class SavedModelFixtureTests
             File.WriteAllText(expectedPath, JsonSerializer.Serialize(probabilities));
         }
     }
-
-    private static string SourceFile([CallerFilePath] string path = "") => path;
 }
