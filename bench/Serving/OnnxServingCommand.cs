@@ -135,7 +135,8 @@ internal static class OnnxServingCommand
     {
         var workers = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
         {
-            using var engine = ml.Model.CreatePredictionEngine<ScoringRow, ScoreOnlyRow>(transformer);
+            // Every engine shares the transformer: none may dispose it (ML.NET's engine owns its transformer by default).
+            using var engine = ml.Model.CreatePredictionEngine<ScoringRow, ScoreOnlyRow>(transformer, new PredictionEngineOptions { OwnsTransformer = false });
             for (var i = t; i < rows.Count; i += threads)
                 engine.Predict(rows[i]);
         })).ToArray();
