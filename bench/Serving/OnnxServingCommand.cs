@@ -7,6 +7,7 @@ using Microsoft.ML.Alter.Export;
 using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Alter.Serving;
+using Microsoft.ML.Alter.Text;
 using Microsoft.ML.OnnxRuntime;
 using ScoringRow = Microsoft.ML.Alter.Bench.Speed.ScoringRow;
 
@@ -102,9 +103,9 @@ internal static class OnnxServingCommand
     /// <summary>ONNX Runtime's plain MiniLM graph over the same rows, length-sorted batches as the predictors make them.</summary>
     private static bool PlainMiniLm(OnnxMiniLm miniLm, Modeling.AlterModel model, List<TaskInput> rows, int batch)
     {
-        var encoded = rows.Select(r => model.Tokenizer.Encode(r.Text, r.Text2)).OrderBy(e => e.Length).ToList();
-        foreach (var chunk in encoded.Chunk(batch))
-            miniLm.Run(chunk, model.Tokenizer.PaddingId);
+        var encoded = rows.Select(r => model.Tokenizer.Encode(r.Text, r.Text2)).ToList();
+        foreach (var b in LengthBatches.Sorted(encoded.Select(e => e.Length).ToList(), batch))
+            miniLm.Run(b.Select(i => encoded[i]).ToList(), model.Tokenizer.PaddingId);
         return true;
     }
 

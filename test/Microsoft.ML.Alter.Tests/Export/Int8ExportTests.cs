@@ -97,7 +97,7 @@ public sealed class Int8ExportTests
     public void MetadataWithoutTheKeyIsFloat32AndAnUnknownValueIsRejected()
     {
         using var model = ExportFixture.Create();
-        var properties = ModelProto.Parser.ParseFrom(AlterOnnxExporter.ExportToBytes(model)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        var properties = MetadataOf(model);
         Assert.AreEqual("none", properties[AlterOnnxMetadata.Keys.Quantization]);
         properties.Remove(AlterOnnxMetadata.Keys.Quantization);
         Assert.AreEqual(OnnxQuantization.None, AlterOnnxMetadata.FromProperties(properties, "old.onnx").Quantization);
@@ -110,10 +110,13 @@ public sealed class Int8ExportTests
     public void TokenizerVersionTravelsInTheMetadataAndOlderFilesReadAsVersion1()
     {
         using var model = ExportFixture.Create();
-        var properties = ModelProto.Parser.ParseFrom(AlterOnnxExporter.ExportToBytes(model)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        var properties = MetadataOf(model);
         Assert.AreEqual("2", properties[AlterOnnxMetadata.Keys.TokenizerVersion]);
         Assert.AreEqual(2, AlterOnnxMetadata.FromProperties(properties, "new.onnx").TokenizerVersion);
         properties.Remove(AlterOnnxMetadata.Keys.TokenizerVersion);
         Assert.AreEqual(1, AlterOnnxMetadata.FromProperties(properties, "old.onnx").TokenizerVersion);
     }
+
+    private static Dictionary<string, string> MetadataOf(AlterModel model)
+        => ModelProto.Parser.ParseFrom(AlterOnnxExporter.ExportToBytes(model)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
 }

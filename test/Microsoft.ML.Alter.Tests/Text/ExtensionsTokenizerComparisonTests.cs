@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.ML.Alter.Export;
 using Microsoft.ML.Alter.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -61,13 +62,13 @@ public sealed class ExtensionsTokenizerComparisonTests
         node.Input.Add("text");
         node.Output.AddRange(new[] { "input_ids", "token_type_ids", "attention_mask" });
         node.Attribute.Add(new AttributeProto { Name = "vocab_file", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(Tokenizer.Vocabulary) });
-        node.Attribute.Add(new AttributeProto { Name = "do_lower_case", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        node.Attribute.Add(new AttributeProto { Name = "strip_accents", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        node.Attribute.Add(new AttributeProto { Name = "max_length", Type = AttributeProto.Types.AttributeType.Int, I = MaxLength });
+        node.Attribute.Add(OnnxGraphBuilder.Attribute("do_lower_case", 1L));
+        node.Attribute.Add(OnnxGraphBuilder.Attribute("strip_accents", 1L));
+        node.Attribute.Add(OnnxGraphBuilder.Attribute("max_length", (long)MaxLength));
         var graph = new GraphProto { Name = "tokenizer", Node = { node } };
-        graph.Input.Add(Value("text", TensorProto.Types.DataType.String));
+        graph.Input.Add(OnnxGraphBuilder.Value("text", TensorProto.Types.DataType.String, "n"));
         foreach (var output in node.Output)
-            graph.Output.Add(Value(output, TensorProto.Types.DataType.Int64));
+            graph.Output.Add(OnnxGraphBuilder.Value(output, TensorProto.Types.DataType.Int64, "n"));
         var model = new ModelProto { IrVersion = 8, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.contrib", Version = 1 });
@@ -75,12 +76,6 @@ public sealed class ExtensionsTokenizerComparisonTests
         options.RegisterOrtExtensions();
         return new InferenceSession(model.ToByteArray(), options);
     });
-
-    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type) => new()
-    {
-        Name = name,
-        Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimParam = "n" } } } } },
-    };
 
     /// <summary>The operator on one row: a 1-element string tensor, or 2 elements for a pair.</summary>
     private static (long[] Ids, long[] Types) Operator(string text, string? text2)
