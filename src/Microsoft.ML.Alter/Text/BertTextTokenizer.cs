@@ -91,10 +91,11 @@ internal sealed class BertTextTokenizer
         return cleaned.ToString();
     }
 
+    // Surrogates need no case: a Rune is never one (RowText.Repair has already made lone ones U+FFFD).
     private static bool NeedsCleaning(System.Text.Rune rune)
         => rune.Value == 0xFFFD || System.Text.Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.Control
             or System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.PrivateUse
-            or System.Globalization.UnicodeCategory.OtherNotAssigned or System.Globalization.UnicodeCategory.Surrogate;
+            or System.Globalization.UnicodeCategory.OtherNotAssigned;
 
     /// <summary>[CLS] text [SEP], or [CLS] text [SEP] text2 [SEP] for a pair, truncated to <see cref="MaxLength"/>.</summary>
     public EncodedInput Encode(string text, string? text2 = null)
