@@ -41,7 +41,7 @@ internal static class TinyBert
 
     public static string TempFolder()
     {
-        var path = Path.Combine(Path.GetTempPath(), "alter-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(TestTempRoot.Path, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }

@@ -76,7 +76,7 @@ public sealed class Int8ExportTests
     public void RoutedStage1TinyModelRunsAndMetadataSaysInt8()
     {
         using var model = ExportFixture.Create(ExpertKind.Bottleneck, expertsPerTask: 2);
-        var path = Path.Combine(Path.GetTempPath(), $"alter-int8-{Guid.NewGuid():N}.onnx");
+        var path = Path.Combine(TinyBert.TempFolder(), "int8.onnx");
         try
         {
             AlterOnnxExporter.Export(model, path, Int8);
