@@ -18,7 +18,10 @@ internal static class AlterSystems
     public const string DefaultName = "alter";
 
     /// <summary>The --systems parts this class runs.</summary>
-    public static readonly string[] Parts = { "alter", "stage2-ablations", "bottleneck", "layers", "experts" };
+    public static readonly string[] Parts = { "alter", "stage2-ablations", "bottleneck", "layers", "experts", "routing" };
+
+    /// <summary>Experts per task in the routing part: a task's own pair, as the prior gives it.</summary>
+    private const int RoutedExperts = 2;
 
     /// <summary>The ablations that need their own stage 1, each with the --systems part that runs it.</summary>
     public static IReadOnlyList<(string Part, AlterVariant Variant)> Ablations(int layerCount) => new[]
@@ -27,11 +30,18 @@ internal static class AlterSystems
             new MtaOptions { ExpertKind = ExpertKind.Bottleneck, Layers = Enumerable.Range(0, layerCount).ToArray() })),
         ("layers", new AlterVariant("copy-1-layer", "FFN-copy experts in the last layer only", new MtaOptions { DefaultLayerCount = 1 })),
         ("experts", new AlterVariant("copy-4-experts", "FFN-copy experts, 4 per mixture instead of tasks + 1", new MtaOptions { ExpertCount = 4 })),
+        // Issue 19's three ways of choosing the routes, each compared with the dense default on the same rows.
+        ("routing", new AlterVariant("routed-fixed", $"routed, {RoutedExperts} experts per task fixed from the start (the prior's pair)",
+            new MtaOptions { ExpertsPerTask = RoutedExperts, RouteWarmupFraction = 0 })),
+        ("routing", new AlterVariant("routed-warm", $"routed, dense for the first quarter of stage 1, then each task's top {RoutedExperts} frozen",
+            new MtaOptions { ExpertsPerTask = RoutedExperts, RouteWarmupFraction = 0.25 })),
+        ("routing", new AlterVariant("routed-pruned", $"routed, dense stage 1 pruned to each task's top {RoutedExperts}, stage 2 re-fits on the routed model",
+            new MtaOptions { ExpertsPerTask = RoutedExperts, RouteWarmupFraction = 1 })),
     };
 
     /// <summary>
     /// Runs the ALTER parts chosen in <see cref="SuiteSettings.Parts"/> (`alter`, `stage2-ablations`, `bottleneck`, `layers`,
-    /// `experts`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 (the library's
+    /// `experts`, `routing`); every result goes to <paramref name="add"/> as soon as it exists. The default stage 1 (the library's
     /// defaults, or the recipe the options set) is trained here unless <see cref="SuiteSettings.Stage1"/> (written by an
     /// earlier `alter` part) is given and `alter` is not asked for (the file, ~110 MB, is read only then); when trained, it
     /// is saved with <paramref name="store"/> for later parts, and so is the default stages 1+2 model (which the scoring part

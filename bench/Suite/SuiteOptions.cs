@@ -37,7 +37,7 @@ internal sealed class SuiteOptions
     private readonly Option<int?> _scalingScoreRows = Opt.Positive("--scaling-score-rows", "Scored rows per task count (quick 256, else 512)");
     private readonly Option<string?> _stage1 = Opt.Text("--stage1", "DIR/alter-s1.alter: stage2-ablations start from an earlier alter part's stage 1");
     private readonly Option<string?> _served = new("--served", "--model") { Description = "A saved .alter model for scoring and memory (else the one alter trains here, else an untrained one)" };
-    private readonly Option<bool> _ablationsStage1Only = Opt.Flag("--ablations-stage1-only", "bottleneck, layers, experts: stage 1 only, no stage-2 rows");
+    private readonly Option<bool> _ablationsStage1Only = Opt.Flag("--ablations-stage1-only", "bottleneck, layers, experts, routing: stage 1 only, no stage-2 rows");
     private readonly Option<bool> _stage1Only = Opt.Flag("--stage1-only", "Recipe probe (alter part only): stage 1's dev accuracy per task, no test scoring; writes probe-NAME.json");
     private readonly Option<string> _baseModel = Opt.Of("--base-model", "Pretrained checkpoint folder (default: the embedded all-MiniLM-L6-v2)", "");
     private readonly Option<double> _lr1 = Opt.Of("--lr1", "Stage-1 peak learning rate", Training.Stage1.LearningRate);

@@ -17,7 +17,7 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
     /// stage 2 again from the default stage 1, trained here or read with --stage1), and one stage 1 + 2 per ablation.
     /// </summary>
     public static readonly string[] AllParts =
-        { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "stage2-ablations", "bottleneck", "layers", "experts", "scoring", "memory", "scaling" };
+        { "peak", "mlnet", "minilm", "single-ft", "multi-ft", "alter", "stage2-ablations", "bottleneck", "layers", "experts", "routing", "scoring", "memory", "scaling" };
 
     /// <summary>The parts that are commands of their own (the same run, with --systems defaulting to them).</summary>
     public static readonly (string Name, string[] Parts, string Description)[] Commands =
@@ -27,6 +27,7 @@ internal sealed record SuitePlan(string Mode, int? MaxTrain, int? MaxDev, int? M
         ("fine-tuning", new[] { "single-ft", "multi-ft" }, "MiniLM fully fine-tuned: one model per task, and one shared encoder (no MTA)"),
         ("alter", new[] { "alter" }, "One ALTER model over all tasks: stage 1 and stages 1+2, dev and test per task; recipe probes with --stage1-only"),
         ("ablations", new[] { "stage2-ablations", "bottleneck", "layers", "experts" }, "ALTER variants: 3 shared experts, frozen heads, bottleneck experts, 1 MTA layer, 4 experts"),
+        ("routing", new[] { "routing" }, "ALTER routed to 2 experts per task, three ways: routes fixed from the prior, chosen after a dense quarter of stage 1, pruned after a dense stage 1"),
         ("scoring", new[] { "scoring" }, "ALTER through ML.NET (Transform, PredictionEngine) vs ONNX Runtime's MiniLM encoder: sentences/s, tokens/s, FLOPs/token"),
         ("memory", new[] { "memory" }, "RSS and .NET heap along one long Transform pass: growth after the first 1k rows, peak"),
         ("scaling", new[] { "scaling" }, "Cost against the number of tasks: training ms/example and scoring ms/row, tokens/s, GFLOP/s"),
