@@ -161,6 +161,13 @@ public sealed partial class AlterEstimator
         /// <summary>Step-level progress goes to the channel's trace every this many steps (epoch ends are always logged).</summary>
         public int LogEverySteps = CoreTraining.ProgressInterval;
 
+        /// <summary>
+        /// Also told each report the log gets (every <see cref="LogEverySteps"/> steps and at each epoch's end, with
+        /// per-task validation accuracy), as a typed value for a progress bar: no parsing of log text. Called on the training
+        /// thread; keep it short. Null: the log and ML.NET's progress channel only.
+        /// </summary>
+        public IProgress<TrainingProgress>? Progress;
+
         // ---- scoring ----
 
         /// <summary>Rows scored together by <c>Transform</c> (and validation); <c>PredictionEngine</c> scores one row at a time.</summary>

@@ -17,11 +17,14 @@ internal sealed class ChannelProgress : IProgress<TrainingProgress>, IDisposable
 
     private readonly IChannel _channel;
     private readonly IProgressChannel _progress;
+    private readonly IProgress<TrainingProgress>? _user;
     private volatile TrainingProgress? _last;
 
-    public ChannelProgress(IHost host, IChannel channel)
+    /// <param name="user">The user's own progress receiver (<see cref="AlterEstimator.Options.Progress"/>), told every report after the log.</param>
+    public ChannelProgress(IHost host, IChannel channel, IProgress<TrainingProgress>? user = null)
     {
         _channel = channel;
+        _user = user;
         _progress = host.StartProgressChannel(ProgressChannelName);
         _progress.SetHeader(new ProgressHeader(new[] { "loss" }, new[] { "epochs", "steps" }), entry =>
         {
@@ -45,6 +48,7 @@ internal sealed class ChannelProgress : IProgress<TrainingProgress>, IDisposable
             _channel.Info(value.ToString());
         else
             _channel.Trace(value.ToString());
+        _user?.Report(value);
     }
 
     public void Dispose() => _progress.Dispose();

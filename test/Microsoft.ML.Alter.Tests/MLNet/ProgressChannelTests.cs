@@ -41,6 +41,34 @@ public sealed class ProgressChannelTests
         }
     }
 
+    [TestMethod]
+    public void OptionsProgressGetsEveryReportTheLogGets()
+    {
+        var ml = new MLContext(seed: 1);
+        var logged = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            // The step and epoch-end lines; the stage's summary ("stage 1: 2 epochs in ...") is the log's alone.
+            if (e.Source.Contains("AlterEstimator", StringComparison.Ordinal) && e.RawMessage.StartsWith("stage 1 epoch ", StringComparison.Ordinal))
+                logged.Add(e.RawMessage);
+        };
+        var reports = new List<Microsoft.ML.Alter.Training.TrainingProgress>();
+        var options = MLNetFixture.Options();
+        options.Stage1Epochs = 2;
+        options.LogEverySteps = 1;
+        options.ValidationSet = MLNetFixture.Keyed(MLNetFixture.Train.Take(8));
+        options.Progress = new SynchronousProgress(reports.Add);
+        using var model = ml.MulticlassClassification.Trainers.AlterStage1(options).Fit(MLNetFixture.Keyed(MLNetFixture.Train.Take(64)));
+
+        CollectionAssert.AreEqual(logged, reports.Select(r => r.ToString()).ToList(), "the typed reports and the log tell the same");
+        Assert.AreEqual(2, reports.Count(r => r.DevAccuracy is not null), "one report with validation accuracy per epoch");
+        var steps = reports[0].StepsPerEpoch;
+        Assert.IsTrue(steps >= 2 && reports.All(r => r.Stage == "stage 1" && r.Epochs == 2 && r.StepsPerEpoch == steps));
+        // LogEverySteps = 1: a report at every step, the epoch's last step being its end (the one with validation accuracy).
+        var everyStep = Enumerable.Range(1, 2).SelectMany(epoch => Enumerable.Range(1, steps).Select(step => (epoch, step, step == steps))).ToList();
+        CollectionAssert.AreEqual(everyStep, reports.Select(r => (r.Epoch, r.Step, r.DevAccuracy is not null)).ToList());
+    }
+
     private static IEnumerable<object> ProgressEvents(MLContext ml)
     {
         const BindingFlags any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
