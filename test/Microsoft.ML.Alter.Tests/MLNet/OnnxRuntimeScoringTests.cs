@@ -62,8 +62,9 @@ public sealed class OnnxRuntimeScoringTests
             var results = new float[rows.Count][];
             using var torchEngine = ml.Model.CreatePredictionEngine<TextRow, ScoreOnly>(torch, shared);
             Task<float[]> torchScoring = null!;
-            // The TorchSharp path takes turns on the model (AlterModel.InTurn); while this test holds the turn, it must block
-            // TorchSharp scoring and not ONNX Runtime's.
+            // A model in training mode is used alone (AlterModel.InTurn): while this test holds that exclusive turn, TorchSharp
+            // scoring must wait and ONNX Runtime's, which never takes a turn, must not.
+            onnx.Model.train();
             onnx.Model.InTurn(() =>
             {
                 torchScoring = Task.Run(() => torchEngine.Predict(rows[0]).Score.ToArray());
@@ -74,15 +75,40 @@ public sealed class OnnxRuntimeScoringTests
                         results[i] = engine.Predict(rows[i]).Score.ToArray();
                 })).ToArray();
                 Assert.IsTrue(Task.WaitAll(threads, TimeSpan.FromMinutes(5)), "ONNX Runtime scoring waited for the model's turn");
-                Assert.IsFalse(torchScoring.IsCompleted, "TorchSharp scoring ran while the model's turn was held");
+                Assert.IsFalse(torchScoring.IsCompleted, "TorchSharp scoring ran while the model's exclusive turn was held");
                 return true;
             });
+            onnx.Model.eval();
             for (var r = 0; r < rows.Count; r++)
                 CollectionAssert.AreEqual(expected[r], results[r], $"row {r}: concurrent scoring differs from sequential");
             var torchScores = torchScoring.GetAwaiter().GetResult();
             for (var k = 0; k < torchScores.Length; k++)
                 Assert.AreEqual(torchScores[k], expected[0][k], 1e-4f, $"slot {k}: TorchSharp vs ONNX Runtime");
         }
+    }
+
+    [TestMethod]
+    public void TorchSharpScoringOfATrainedModelSharesItsTurn()
+    {
+        // A trained model (eval mode) is read, never changed, by scoring: threads score it side by side. Held from another
+        // thread, its turn does not keep this thread's PredictionEngine out.
+        var ml = new MLContext(seed: 1);
+        var torch = Torch(ml);
+        using var engine = ml.Model.CreatePredictionEngine<TextRow, ScoreOnly>(torch);
+        var expected = engine.Predict(MLNetFixture.Test[0]).Score.ToArray();
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = Task.Run(() => torch.Model.InTurn(() =>
+        {
+            held.Set();
+            return release.Wait(TimeSpan.FromMinutes(1));
+        }));
+        Assert.IsTrue(held.Wait(TimeSpan.FromMinutes(1)));
+        var scoring = Task.Run(() => engine.Predict(MLNetFixture.Test[0]).Score.ToArray());
+        Assert.IsTrue(scoring.Wait(TimeSpan.FromMinutes(1)), "TorchSharp scoring waited for another thread's use of the trained model");
+        CollectionAssert.AreEqual(expected, scoring.Result);
+        release.Set();
+        Assert.IsTrue(holder.Result);
     }
 
     /// <summary>PredictedLabel and Score in one pass over the rows.</summary>
