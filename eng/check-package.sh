@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves that the packages work for a user: packs Microsoft.ML.Alter and Microsoft.ML.Alter.MiniLM into a folder
-# feed (artifacts/feed), then builds eng/PackageConsumer in an empty folder outside the repository with an empty
+# feed (artifacts/feed, by eng/pack.sh), then builds eng/PackageConsumer in an empty folder outside the repository with an empty
 # NuGet cache of its own (other packages restore from the machine's NuGet sources), publishes it, trains a tiny
 # two-task model with the published app and loads it in a second process to predict. The published app runs
 # with HOME and NUGET_PACKAGES pointing nowhere, so the encoder can only come from beside the app.
@@ -13,11 +13,7 @@ feed="$root/artifacts/feed"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-rm -rf "$feed"
-for project in src/Microsoft.ML.Alter.MiniLM src/Microsoft.ML.Alter; do
-    dotnet pack "$project" -c Release -o "$feed" --nologo -v quiet
-done
-echo "Packages:"; ls -l "$feed" | awk 'NR > 1 {printf "  %-45s %6.1f MB\n", $9, $5 / 1e6}'
+bash eng/pack.sh
 
 # The versions the repository builds with, each read from its one source.
 version=$(dotnet msbuild src/Microsoft.ML.Alter -getProperty:Version)

@@ -1,5 +1,3 @@
-namespace MultiTaskNotebook;
-
 /// <summary>Prints test accuracy per task (rows) and system (columns), plus the mean over tasks.</summary>
 internal static class AccuracyTable
 {

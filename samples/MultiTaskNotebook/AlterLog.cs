@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
-namespace MultiTaskNotebook;
-
 /// <summary>
 /// Shows training progress by listening to ML.NET's own log (<c>MLContext.Log</c>) rather than a side channel: the ALTER
 /// estimator writes per-epoch loss, per-task validation accuracy and time left to its channel like any ML.NET trainer.
@@ -10,7 +8,8 @@ namespace MultiTaskNotebook;
 /// </summary>
 internal static class AlterLog
 {
-    public static void Attach(MLContext mlContext)
+    /// <param name="warningsOnly">Only warnings (skipped rows, a clamped length): where a progress bar shows the rest.</param>
+    public static void Attach(MLContext mlContext, bool warningsOnly = false)
     {
         mlContext.Log += (_, e) =>
         {
@@ -20,7 +19,7 @@ internal static class AlterLog
             // ML.NET's own channel lifecycle lines ("Channel started", "Channel disposed") say nothing about training.
             if (e.RawMessage.StartsWith("Channel ", StringComparison.Ordinal))
                 return;
-            if (e.Kind is ChannelMessageKind.Info or ChannelMessageKind.Trace or ChannelMessageKind.Warning)
+            if (e.Kind == ChannelMessageKind.Warning || (!warningsOnly && e.Kind is ChannelMessageKind.Info or ChannelMessageKind.Trace))
                 Console.WriteLine($"  [{DateTime.Now:HH:mm:ss}] {e.RawMessage}");
         };
     }

@@ -1,7 +1,5 @@
 using ScottPlot;
 
-namespace MultiTaskNotebook;
-
 /// <summary>
 /// Draws what the task-weight selectors learned: for each MTA layer, a task-by-expert grid of softmax(g/τ) weights. A
 /// bright cell is an expert that task relies on; a column bright for several tasks is an expert they share.

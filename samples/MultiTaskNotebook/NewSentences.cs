@@ -1,5 +1,3 @@
-namespace MultiTaskNotebook;
-
 /// <summary>
 /// Sentences written for this demo, none of them in the bundled data, to show the reloaded model on text it never saw.
 /// For a --data folder with other tasks, the first test rows of each task stand in.

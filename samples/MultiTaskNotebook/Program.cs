@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Alter.MLNet;
 using Microsoft.ML.Data;
-using MultiTaskNotebook;
 
 // One small pretrained encoder (the embedded all-MiniLM-L6-v2) learns several text-classification tasks at once with
 // ALTER's mixture of task adapters, as ordinary ML.NET estimators. Compared with one classic ML.NET model per task.
@@ -11,11 +10,12 @@ var options = SampleOptions.Parse(args);
 Directory.CreateDirectory(options.OutputDirectory);
 
 var mlContext = new MLContext(seed: 1);
-AlterLog.Attach(mlContext);
+// Progress as a bar per stage (TrainingBar); the log adds only its warnings.
+AlterLog.Attach(mlContext, warningsOnly: true);
 
 // ---- data: every task's rows in one IDataView; the Task column says which task a row belongs to ----
-var data = TaskData.Load(options.DataDirectory, options.Quick ? 24 : null);
-Console.WriteLine($"Data: {options.DataDirectory}{(options.Quick ? " (--quick: 24 rows per task and split)" : "")}");
+var data = TaskData.Load(options.DataDirectory, options.Quick ? SampleSettings.QuickRowsPerTask : null);
+Console.WriteLine($"Data: {options.DataDirectory}{(options.Quick ? $" (--quick: {SampleSettings.QuickRowsPerTask} rows per task and split)" : "")}");
 foreach (var task in data.Tasks)
     Console.WriteLine($"  {task,-12} train {data.Train.Count(r => r.Task == task),4}  dev {data.Dev.Count(r => r.Task == task),4}  "
                       + $"test {data.Test.Count(r => r.Task == task),4}  labels: {string.Join(", ", data.Train.Where(r => r.Task == task).Select(r => r.Label).Distinct().Order())}");
@@ -27,32 +27,25 @@ var test = mlContext.Data.LoadFromEnumerable(data.Test);
 var labelToKey = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train);
 var keyedTrain = labelToKey.Transform(train);
 
-// Sized for 2 CPU cores within the 10-minute budget: MaxLength 64 covers every bundled sentence and pair.
-var alterOptions = new AlterEstimator.Options
-{
-    Sentence2ColumnName = data.HasPairs ? nameof(TaskRow.Sentence2) : null,
-    MaxLength = 64,
-    Stage1Epochs = options.Quick ? 1 : 2,
-    Stage2Epochs = 1,      // stage 2 trains only the shared experts and gate: one pass is enough here
-    ValidationSet = dev,   // per-task accuracy after every epoch; each stage keeps its best epoch
-    LogEverySteps = 10,
-};
+var alterOptions = SampleSettings.AlterOptions(data, dev, options.Quick);
 
 // ---- stage 1: encoder + task adapters + task-weight selectors + heads ----
 Console.WriteLine($"\nStage 1 ({alterOptions.Stage1Epochs} epochs):");
 var clock = Stopwatch.StartNew();
-using var stage1 = mlContext.MulticlassClassification.Trainers.AlterStage1(alterOptions).Fit(keyedTrain);
+using var stage1 = TrainingBar.Run(alterOptions, () => mlContext.MulticlassClassification.Trainers.AlterStage1(alterOptions).Fit(keyedTrain));
 var stage1Time = clock.Elapsed;
 var stage1Accuracy = TestAccuracy(stage1);
 
 var heatmapPath = Path.Combine(options.OutputDirectory, "expert-weights.png");
 ExpertHeatmap.Save(heatmapPath, stage1.ExpertWeights(), stage1.TaskNames, stage1.MtaLayers);
-Console.WriteLine($"Task-to-expert weights: {heatmapPath}");
+var chartPath = Path.Combine(options.OutputDirectory, "expert-weights.html");
+File.WriteAllText(chartPath, ExpertChart.Html(stage1.ExpertWeights(), stage1.TaskNames, stage1.MtaLayers));
+Console.WriteLine($"Task-to-expert weights: {heatmapPath}, {chartPath} (interactive)");
 
 // ---- stage 2: shared experts + gate on top of the frozen stage-1 model ----
 Console.WriteLine($"\nStage 2 ({alterOptions.Stage2Epochs} epochs):");
 clock.Restart();
-using var stage2 = mlContext.MulticlassClassification.Trainers.AlterStage2(stage1, alterOptions).Fit(keyedTrain);
+using var stage2 = TrainingBar.Run(alterOptions, () => mlContext.MulticlassClassification.Trainers.AlterStage2(stage1, alterOptions).Fit(keyedTrain));
 var stage2Time = clock.Elapsed;
 var stage2Accuracy = TestAccuracy(stage2);
 

@@ -1,5 +1,3 @@
-namespace MultiTaskNotebook;
-
 /// <summary>Command line: <c>--data DIR</c>, <c>--out DIR</c>, <c>--quick</c>. Anything else is an error, not ignored.</summary>
 internal sealed record SampleOptions(string DataDirectory, string OutputDirectory, bool Quick)
 {

@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
 
-namespace MultiTaskNotebook;
-
 /// <summary>
 /// The classic ML.NET answer to the same problem, for comparison: one model per task, FeaturizeText (word 1-2-grams and
 /// character 3-grams) + SdcaMaximumEntropy. For sentence pairs each sentence is featurized on its own and the vectors

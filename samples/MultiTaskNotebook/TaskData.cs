@@ -1,7 +1,5 @@
 using Microsoft.ML.Alter.Data;
 
-namespace MultiTaskNotebook;
-
 /// <summary>The train, dev and test rows of every task in a benchmark-format folder (via the library's TaskFolder reader).</summary>
 internal sealed record TaskData(IReadOnlyList<string> Tasks, List<TaskRow> Train, List<TaskRow> Dev, List<TaskRow> Test)
 {

@@ -1,5 +1,3 @@
-namespace MultiTaskNotebook;
-
 /// <summary>
 /// One row for every task: the trainer tells tasks apart by <see cref="Task"/>, and an empty <see cref="Sentence2"/>
 /// makes a single-sentence row, so sentence and sentence-pair tasks share one IDataView (and one model).
