@@ -32,20 +32,29 @@ var alterOptions = SampleSettings.AlterOptions(data, dev, options.Quick);
 // ---- stage 1: encoder + task adapters + task-weight selectors + heads ----
 Console.WriteLine($"\nStage 1 ({alterOptions.Stage1Epochs} epochs):");
 var clock = Stopwatch.StartNew();
-using var stage1 = TrainingBar.Run(alterOptions, () => mlContext.MulticlassClassification.Trainers.AlterStage1(alterOptions).Fit(keyedTrain));
+using var stage1 = TrainingBar.Run(progress =>
+{
+    alterOptions.Progress = progress;
+    return mlContext.MulticlassClassification.Trainers.AlterStage1(alterOptions).Fit(keyedTrain);
+});
 var stage1Time = clock.Elapsed;
 var stage1Accuracy = TestAccuracy(stage1);
 
 var heatmapPath = Path.Combine(options.OutputDirectory, "expert-weights.png");
-ExpertHeatmap.Save(heatmapPath, stage1.ExpertWeights(), stage1.TaskNames, stage1.MtaLayers);
+var expertWeights = stage1.ExpertWeights();
+ExpertHeatmap.Save(heatmapPath, expertWeights, stage1.TaskNames, stage1.MtaLayers);
 var chartPath = Path.Combine(options.OutputDirectory, "expert-weights.html");
-File.WriteAllText(chartPath, ExpertChart.Html(stage1.ExpertWeights(), stage1.TaskNames, stage1.MtaLayers));
+File.WriteAllText(chartPath, ExpertChart.Html(expertWeights, stage1.TaskNames, stage1.MtaLayers));
 Console.WriteLine($"Task-to-expert weights: {heatmapPath}, {chartPath} (interactive)");
 
 // ---- stage 2: shared experts + gate on top of the frozen stage-1 model ----
 Console.WriteLine($"\nStage 2 ({alterOptions.Stage2Epochs} epochs):");
 clock.Restart();
-using var stage2 = TrainingBar.Run(alterOptions, () => mlContext.MulticlassClassification.Trainers.AlterStage2(stage1, alterOptions).Fit(keyedTrain));
+using var stage2 = TrainingBar.Run(progress =>
+{
+    alterOptions.Progress = progress;
+    return mlContext.MulticlassClassification.Trainers.AlterStage2(stage1, alterOptions).Fit(keyedTrain);
+});
 var stage2Time = clock.Elapsed;
 var stage2Accuracy = TestAccuracy(stage2);
 

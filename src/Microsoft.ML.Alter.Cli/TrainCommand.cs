@@ -31,13 +31,17 @@ internal static class TrainCommand
             var train = DataInput.Load(ml, parsed.GetValue(data)!, "train", options, output.Warn);
             if (parsed.GetValue(validation) is { } validationPath)
                 options.ValidationSet = DataInput.Load(ml, validationPath, "dev", options, output.Warn);
-            var trainer = parsed.GetValue(stage1Only)
-                ? ml.MulticlassClassification.Trainers.AlterStage1(options)
-                : ml.MulticlassClassification.Trainers.Alter(options);
-            var pipeline = ml.Transforms.Conversion.MapValueToKey(options.LabelColumnName)
-                .Append(trainer)
-                .Append(ml.Transforms.Conversion.MapKeyToValue(options.PredictedLabelColumnName));
-            var fitted = TrainingProgressBar.Run(ml, output, () => pipeline.Fit(train));
+            var fitted = TrainingProgressBar.Run(ml, output, progress =>
+            {
+                options.Progress = progress;
+                var trainer = parsed.GetValue(stage1Only)
+                    ? ml.MulticlassClassification.Trainers.AlterStage1(options)
+                    : ml.MulticlassClassification.Trainers.Alter(options);
+                return ml.Transforms.Conversion.MapValueToKey(options.LabelColumnName)
+                    .Append(trainer)
+                    .Append(ml.Transforms.Conversion.MapKeyToValue(options.PredictedLabelColumnName))
+                    .Fit(train);
+            });
             var path = Path.GetFullPath(parsed.GetValue(model)!);
             // ML.NET truncates the target before saving: write beside it and move, so a failed save keeps an older model.
             var partial = path + ".partial";

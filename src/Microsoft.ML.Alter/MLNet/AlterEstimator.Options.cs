@@ -164,7 +164,8 @@ public sealed partial class AlterEstimator
         /// <summary>
         /// Also told each report the log gets (every <see cref="LogEverySteps"/> steps and at each epoch's end, with
         /// per-task validation accuracy), as a typed value for a progress bar: no parsing of log text. Called on the training
-        /// thread; keep it short. Null: the log and ML.NET's progress channel only.
+        /// thread; keep it short. Like every option, it is read when the estimator is created (the estimator keeps a copy).
+        /// Null: the log and ML.NET's progress channel only.
         /// </summary>
         public IProgress<TrainingProgress>? Progress;
 

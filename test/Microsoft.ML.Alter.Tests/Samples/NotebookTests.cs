@@ -15,7 +15,12 @@ public sealed partial class NotebookTests
     private static readonly string Sample = Path.Combine(Root, "samples", "MultiTaskNotebook");
     private static readonly string NotebookFolder = Path.Combine(Sample, "notebook");
 
-    private static List<JsonElement> CodeCells()
+    // Read once: every test looks at the same committed file.
+    private static readonly List<JsonElement> CodeCells = ReadCodeCells();
+
+    private static readonly string Code = string.Join("\n", CodeCells.Select(Source));
+
+    private static List<JsonElement> ReadCodeCells()
     {
         using var notebook = JsonDocument.Parse(File.ReadAllText(Path.Combine(NotebookFolder, "MultiTaskNotebook.ipynb")));
         return notebook.RootElement.GetProperty("cells").EnumerateArray()
@@ -23,8 +28,6 @@ public sealed partial class NotebookTests
     }
 
     private static string Source(JsonElement cell) => string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
-
-    private static string Code => string.Join("\n", CodeCells().Select(Source));
 
     [TestMethod]
     public void ReferencesThePackagesAtTheRepositoryVersions()
@@ -60,7 +63,7 @@ public sealed partial class NotebookTests
     [TestMethod]
     public void CommittedOutputsComeFromAFullRunWithoutErrors()
     {
-        var cells = CodeCells();
+        var cells = CodeCells;
         var outputs = cells.Select(c => c.GetProperty("outputs").EnumerateArray().ToList()).ToList();
         Assert.IsFalse(outputs.SelectMany(o => o).Any(o => o.GetProperty("output_type").GetString() == "error"), "a committed output is an error");
         var text = string.Join("\n", outputs.SelectMany(o => o).Select(o => o.ToString()));
