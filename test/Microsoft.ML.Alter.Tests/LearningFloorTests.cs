@@ -11,10 +11,8 @@ namespace Microsoft.ML.Alter.Tests;
 /// leaves the others bit-identical.
 /// </summary>
 /// <remarks>
-/// The sentence-pair task is not among them: in the few steps a test can afford, MiniLM did not reach the floor on
-/// any pair form tried (0.50 to 0.80: a synonym against an opposite verb, "did not" against a synonym or against
-/// "did indeed"; its mean-pooled sentences barely tell a negation apart). The pair task's floor is asserted where
-/// the ML.NET tests train on it (<c>FitAndEvaluateTests</c>, <c>StageEstimatorTests</c>), through the same trainer.
+/// The sentence-pair task asks whether the second sentence copies the first: on pairs that affirm or deny the first
+/// ("did indeed win" / "did not win"), MiniLM's mean-pooled sentences stayed at 0.50 to 0.80 in the steps a test affords.
 /// </remarks>
 [TestClass]
 public sealed class LearningFloorTests
@@ -57,6 +55,24 @@ public sealed class LearningFloorTests
             var after = AlterPredictor.Predict(model, inputs);
             for (var i = 0; i < inputs.Count; i++)
                 CollectionAssert.AreEqual(before[i].Probabilities, after[i].Probabilities, $"row {i} of task {inputs[i].Task}");
+        }
+    }
+
+    [TestMethod]
+    public void MiniLmLearnsASentencePairTaskBesideASingleSentenceTaskInBothStages()
+    {
+        // The pair task needs more rows and steps than the others (it measured 0.60 with 48 rows in 3 epochs, 1.00
+        // with 128 rows in 4), at a lower rate than above: 3e-4 over-shot it (0.925).
+        var options = Options with { Stage1 = Options.Stage1 with { Epochs = 4, LearningRate = 1e-4 } };
+        var train = SyntheticTasks.Sentiment(24, 1).Concat(SyntheticTasks.Copies(128, 2)).ToList();
+        var dev = SyntheticTasks.Sentiment(20, 100).Concat(SyntheticTasks.Copies(40, 101)).ToList();
+        var test = SyntheticTasks.Sentiment(20, 200).Concat(SyntheticTasks.Copies(40, 201)).ToList();
+        var trainer = new AlterTrainer(options);
+        var (model, stage1) = trainer.CreateAndTrainStage1(MiniLmFixture.Checkpoint, train, dev, new MtaOptions(), maxLength: 24);
+        using (model)
+        {
+            AssertFloor("stage 1", Accuracy(model, test), stage1);
+            AssertFloor("stage 2", Accuracy(model, test), trainer.TrainStage2(model, train, dev));
         }
     }
 

@@ -4,7 +4,8 @@ namespace Microsoft.ML.Alter.Tests;
 
 /// <summary>
 /// Small multi-task data written by the tests: three tasks whose labels follow clearly from the words used
-/// (sentiment, topic, question type) and one sentence-pair task (same or different meaning), balanced, seeded.
+/// (sentiment, topic, question type) and two sentence-pair tasks (same or different meaning; a copy or not), balanced,
+/// seeded.
 /// </summary>
 internal static class SyntheticTasks
 {
@@ -87,6 +88,25 @@ internal static class SyntheticTasks
             var same = i % 2 == 0;
             var when = Pick(random, new[] { "yesterday", "today" });
             return new LabeledExample("paraphrase", $"{subject} {past} {when}", $"{subject} did {(same ? "indeed" : "not")} {plain} {when}", same ? "same" : "different");
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Pairs: the second sentence is a copy of the first (same) or another sentence of the same form (different: a
+    /// subject, verb and time drawn again until the sentence differs), so only comparing the two gives the label.
+    /// </summary>
+    public static List<LabeledExample> Copies(int count, int seed)
+    {
+        var random = new Random(seed);
+        string Sentence() => $"{Pick(random, PairSubjects)} {Pick(random, Verbs).Past} {Pick(random, new[] { "yesterday", "today" })}";
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var first = Sentence();
+            var same = i % 2 == 0;
+            var second = first;
+            while (!same && second == first)
+                second = Sentence();
+            return new LabeledExample("copy", first, second, same ? "same" : "different");
         }).ToList();
     }
 
