@@ -144,4 +144,34 @@ public sealed class OptionValidationTests
         StringAssert.Contains(warnings[0], "training may need about");
         StringAssert.Contains(warnings[0], "ExpertCount");
     }
+
+    /// <summary>The core options name the setting and say what is allowed.</summary>
+    [TestMethod]
+    public void CoreTrainingOptionsRejectEachBadValueWithItsOwnMessage()
+    {
+        var good = new AlterTrainingOptions();
+        var cases = new (AlterTrainingOptions Options, string Parameter, string Message)[]
+        {
+            (good with { BatchSize = 0 }, "BatchSize", "The batch size must be positive."),
+            (good with { SharedExperts = 0 }, "SharedExperts", "Stage 2 needs at least one shared expert."),
+            (good with { WarmupFraction = -0.1 }, "WarmupFraction", "The warm-up fraction must be in [0, 1]."),
+            (good with { SamplingTemperature = 0.9 }, "SamplingTemperature", "The sampling temperature must be finite and at least 1."),
+            (good with { WeightDecay = -1 }, "WeightDecay", "The weight decay must be finite and non-negative."),
+            (good with { MaxGradNorm = 0 }, "MaxGradNorm", "The gradient clipping norm must be finite and positive."),
+            (good with { EvaluationBatchSize = 0 }, "EvaluationBatchSize", "The evaluation batch size must be positive."),
+            (good with { BadRows = (BadRowHandling)7 }, "BadRows", "Not a BadRowHandling value."),
+            (good with { ProgressInterval = 0 }, "ProgressInterval", "The progress interval must be positive."),
+            (good with { Stage1 = good.Stage1 with { Epochs = -1 } }, "Epochs", "stage 1: epochs cannot be negative."),
+            (good with { Stage2 = good.Stage2 with { LearningRate = -1 } }, "LearningRate", "stage 2: the learning rate must be finite and non-negative."),
+            (good with { AddTask = good.AddTask with { HeadLearningRate = double.NaN } }, "HeadLearningRate", "add task: the head learning rate must be finite and non-negative."),
+            (good with { Stage1 = good.Stage1 with { EarlyStoppingPatience = -1 } }, "EarlyStoppingPatience", "stage 1: patience cannot be negative."),
+        };
+        good.Validate();
+        foreach (var (options, parameter, message) in cases)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+            Assert.AreEqual(parameter, error.ParamName);
+            StringAssert.StartsWith(error.Message, message);
+        }
+    }
 }
