@@ -120,6 +120,13 @@ public sealed class HuggingFaceCheckpointTests
         StringAssert.Contains(act.Message, "swish");
         var json = Assert.ThrowsExactly<InvalidDataException>(() => BertConfig.FromJson("{not json"));
         StringAssert.Contains(json.Message, "config.json");
+        Assert.AreEqual("config.json is empty.", Assert.ThrowsExactly<InvalidDataException>(() => BertConfig.FromJson("null")).Message);
+        foreach (var field in new[] { "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size" })
+            foreach (var value in new[] { 0, -3 })
+                Assert.AreEqual($"my.json: {field} must be positive, got {value}.",
+                    Assert.ThrowsExactly<InvalidDataException>(() => BertConfig.FromJson($"{{\"{field}\": {value}}}", "my.json")).Message);
+        // The smallest valid value of each passes.
+        BertConfig.FromJson("""{"vocab_size": 1, "hidden_size": 1, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 1, "max_position_embeddings": 1, "type_vocab_size": 1}""");
     }
 
     [TestMethod]
