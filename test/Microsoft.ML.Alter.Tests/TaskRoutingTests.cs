@@ -182,6 +182,22 @@ public sealed class TaskRoutingTests
     }
 
     [TestMethod]
+    public void RoutesAreChosenAtTheWarmUpsLastStepNotAtTheEndOfTheStage()
+    {
+        using var pretrained = TinyBert.Checkpoint();
+        var train = SyntheticTasks.ThreeTasks(perTask: 16, seed: 3);
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(train), new MtaOptions { Layers = new[] { 1 }, ExpertsPerTask = 2, RouteWarmupFraction = 0.5 }, 32, TinyOptions.Seed);
+        // Reported on the training thread after each step: whether routes were still to choose at that point.
+        var unchosen = new List<(int Epoch, int Step, bool Unchosen)>();
+        var options = TinyOptions with { Stage1 = TinyOptions.Stage1 with { Epochs = 2 }, ProgressInterval = 1 };
+        new AlterTrainer(options, new SynchronousProgress(p => unchosen.Add((p.Epoch, p.Step, model.HasUnchosenRoutes)))).TrainStage1(model, train, null);
+
+        // 48 rows, batch 16: 3 steps an epoch, 6 in all; routes are chosen before step 4 (warm-up 0.5 = 3 steps).
+        var steps = unchosen.Where(u => u.Step < 3).ToList();
+        CollectionAssert.AreEqual(new[] { (1, 1, true), (1, 2, true), (2, 1, false), (2, 2, false) }, steps);
+    }
+
+    [TestMethod]
     public void AModelSavedBeforeRoutingExistedLoadsDense()
     {
         using var pretrained = TinyBert.Checkpoint();
