@@ -1,3 +1,5 @@
+using Microsoft.ML.Alter.Data;
+using Microsoft.ML.Alter.Inference;
 using Microsoft.ML.Alter.Modeling;
 
 namespace Microsoft.ML.Alter.Tests;
@@ -37,6 +39,14 @@ internal static class TinyBert
         using (var model = Create(seed))
             Microsoft.ML.Alter.Checkpoints.PretrainedCheckpoint.SaveHuggingFaceFolder(model, Vocabulary, lowerCase: true, folder);
         return Microsoft.ML.Alter.Checkpoints.PretrainedCheckpoint.Load(folder);
+    }
+
+    /// <summary><paramref name="examples"/> encoded as training rows by a one-mixture model over their tasks.</summary>
+    public static EncodedRows TrainingRows(IReadOnlyList<LabeledExample> examples)
+    {
+        using var pretrained = Checkpoint();
+        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
+        return EncodedRows.FromExamples(model, examples, "training");
     }
 
     public static string TempFolder()

@@ -1,6 +1,3 @@
-using Microsoft.ML.Alter.Data;
-using Microsoft.ML.Alter.Inference;
-using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Training;
 
 namespace Microsoft.ML.Alter.Tests.Method;
@@ -12,19 +9,12 @@ namespace Microsoft.ML.Alter.Tests.Method;
 [TestClass]
 public sealed class BatchPlanTests
 {
-    private static EncodedRows Encode(List<LabeledExample> examples)
-    {
-        using var pretrained = TinyBert.Checkpoint();
-        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
-        return EncodedRows.FromExamples(model, examples, "training");
-    }
-
     [TestMethod]
     public void BatchesMixTasksWhenEveryRowHasTheSameLength()
     {
         // Two tasks of the same sentences ("the film was very good": every row is 7 tokens), 40 rows each, one pool.
         var sentiment = SyntheticTasks.Sentiment(40, 1);
-        var rows = Encode(sentiment.Concat(sentiment.Select(e => e with { Task = "mood" })).ToList());
+        var rows = TinyBert.TrainingRows(sentiment.Concat(sentiment.Select(e => e with { Task = "mood" })).ToList());
         Assert.AreEqual(1, rows.Inputs.Select(i => i.Length).Distinct().Count(), "the test needs rows of one length");
 
         var batches = new TaskBatchSampler(rows, batchSize: 8, temperature: 1).Epoch(new Random(3));
@@ -38,7 +28,7 @@ public sealed class BatchPlanTests
     public void BatchesOfAPoolTakeConsecutiveLengthsAndComeInRandomOrder()
     {
         // 3 tasks, 120 rows of 5 to 8 words; batch 4 → one pool of up to 200 rows.
-        var rows = Encode(SyntheticTasks.ThreeTasks(40, 5));
+        var rows = TinyBert.TrainingRows(SyntheticTasks.ThreeTasks(40, 5));
         var sampler = new TaskBatchSampler(rows, batchSize: 4, temperature: 1);
         var lengths = rows.Inputs.Select(i => i.Length).ToArray();
         Assert.IsTrue(lengths.Distinct().Count() >= 3, "the test needs rows of several lengths");
@@ -61,7 +51,7 @@ public sealed class BatchPlanTests
     [TestMethod]
     public void ABatchSizeBelowOneOrATemperatureBelowOneIsRejected()
     {
-        var rows = Encode(SyntheticTasks.Sentiment(4, 1));
+        var rows = TinyBert.TrainingRows(SyntheticTasks.Sentiment(4, 1));
         foreach (var size in new[] { 0, -1 })
         {
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TaskBatchSampler(rows, size, 1));

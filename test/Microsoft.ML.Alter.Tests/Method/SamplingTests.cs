@@ -1,6 +1,4 @@
-using Microsoft.ML.Alter.Data;
 using Microsoft.ML.Alter.Inference;
-using Microsoft.ML.Alter.Modeling;
 using Microsoft.ML.Alter.Training;
 
 namespace Microsoft.ML.Alter.Tests.Method;
@@ -10,12 +8,7 @@ namespace Microsoft.ML.Alter.Tests.Method;
 public sealed class SamplingTests
 {
     private static EncodedRows Rows(int sentiment, int topic, int question)
-    {
-        using var pretrained = TinyBert.Checkpoint();
-        var examples = SyntheticTasks.Sentiment(sentiment, 1).Concat(SyntheticTasks.Topic(topic, 2)).Concat(SyntheticTasks.Question(question, 3)).ToList();
-        using var model = pretrained.CreateAlterModel(TaskSpec.FromExamples(examples), new MtaOptions { Layers = new[] { 1 } }, 32);
-        return EncodedRows.FromExamples(model, examples, "training");
-    }
+        => TinyBert.TrainingRows(SyntheticTasks.Sentiment(sentiment, 1).Concat(SyntheticTasks.Topic(topic, 2)).Concat(SyntheticTasks.Question(question, 3)).ToList());
 
     [TestMethod]
     public void RowsPerTaskFollowSizeToThePowerOneOverTemperatureOverManyEpochs()
