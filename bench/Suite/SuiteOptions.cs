@@ -28,7 +28,7 @@ internal sealed class SuiteOptions
     private readonly Option<int?> _maxTrain = Opt.Positive("--max-train", "Train rows per task (seeded subset; quick 64, else all)");
     private readonly Option<int?> _maxDev = Opt.Positive("--max-dev", "Dev rows per task (quick 40, else all)");
     private readonly Option<int?> _maxTest = Opt.Positive("--max-test", "Test rows per task (quick 80, else all)");
-    private readonly Option<int?> _epochs1 = Opt.Positive("--epochs1", "Stage-1 epochs of every fine-tuned system (quick 1, else 2)");
+    private readonly Option<int?> _epochs1 = Opt.Positive("--epochs1", "Stage-1 epochs of every fine-tuned system (quick 1, else the library's: chosen from the data)");
     private readonly Option<int?> _epochs2 = Opt.Positive("--epochs2", "Stage-2 epochs (1)");
     private readonly Option<int?> _scoringRows = Opt.Positive("--scoring-rows", "Sentences of the scoring-speed measurement (quick 256, else the whole split)");
     private readonly Option<int?> _scoringRepeat = Opt.Positive("--scoring-repeat", "Timed passes per scoring path, best kept (quick 1, else 2)");
@@ -42,6 +42,9 @@ internal sealed class SuiteOptions
     private readonly Option<string> _baseModel = Opt.Of("--base-model", "Pretrained checkpoint folder (default: the embedded all-MiniLM-L6-v2)", "");
     private readonly Option<double> _lr1 = Opt.Of("--lr1", "Stage-1 peak learning rate", Training.Stage1.LearningRate);
     private readonly Option<double> _lr2 = Opt.Of("--lr2", "Stage-2 peak learning rate", Training.Stage2.LearningRate);
+    private readonly Option<double?> _expertLr = new("--expert-lr") { Description = "Stage-1 peak learning rate of the task experts (default: --lr1)" };
+    private readonly Option<double> _layerDecay = Opt.Of("--layer-decay", "Stage-1 layer-wise learning-rate decay (1: none)", Training.Stage1.LayerDecay);
+    private readonly Option<double> _labelSmoothing = Opt.Of("--label-smoothing", "Label smoothing of the training loss", Training.LabelSmoothing);
     private readonly Option<double> _headLr = Opt.Of("--head-lr", "Peak learning rate of heads and gates, both stages", Training.Stage1.HeadLearningRate);
     private readonly Option<int> _patience = Opt.Of("--patience", "Stage-1 early-stopping patience in epochs (0: never)", Training.Stage1.EarlyStoppingPatience);
     private readonly Option<int> _shared = Opt.Of("--shared", "Shared experts added in stage 2", Training.SharedExperts);
@@ -93,7 +96,8 @@ internal sealed class SuiteOptions
         var plan = Plan(r);
         var training = Training with
         {
-            Stage1 = Training.Stage1 with { Epochs = plan.Epochs1, LearningRate = r.GetValue(_lr1), HeadLearningRate = r.GetValue(_headLr), EarlyStoppingPatience = r.GetValue(_patience) },
+            Stage1 = Training.Stage1 with { Epochs = plan.Epochs1, LearningRate = r.GetValue(_lr1), HeadLearningRate = r.GetValue(_headLr), EarlyStoppingPatience = r.GetValue(_patience),
+                ExpertLearningRate = r.GetValue(_expertLr), LayerDecay = r.GetValue(_layerDecay) },
             Stage2 = Training.Stage2 with { Epochs = plan.Epochs2, LearningRate = r.GetValue(_lr2), HeadLearningRate = r.GetValue(_headLr) },
             SharedExperts = r.GetValue(_shared),
             TrainHeadsInStage2 = !r.GetValue(_freezeHeads),
@@ -101,6 +105,7 @@ internal sealed class SuiteOptions
             SamplingTemperature = r.GetValue(_temperature),
             WarmupFraction = r.GetValue(_warmup),
             WeightDecay = r.GetValue(_weightDecay),
+            LabelSmoothing = r.GetValue(_labelSmoothing),
             Seed = r.GetValue(_seed),
             ProgressInterval = r.GetValue(_progress),
         };

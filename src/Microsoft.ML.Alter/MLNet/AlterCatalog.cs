@@ -22,7 +22,7 @@ public static class AlterCatalog
     /// <param name="scoreColumnName">The output vector column with each row's label probabilities.</param>
     public static AlterEstimator Alter(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string taskColumnName = "Task", string sentence1ColumnName = "Sentence1",
-        string? sentence2ColumnName = null, string? baseModel = null, int stage1Epochs = 3, int stage2Epochs = 1,
+        string? sentence2ColumnName = null, string? baseModel = null, int? stage1Epochs = null, int? stage2Epochs = 1,
         int batchSize = 32, IDataView? validationSet = null, string predictedLabelColumnName = "PredictedLabel",
         string scoreColumnName = "Score")
         => Alter(catalog, Simple(labelColumnName, taskColumnName, sentence1ColumnName, sentence2ColumnName, baseModel, stage1Epochs,
@@ -32,10 +32,10 @@ public static class AlterCatalog
     public static AlterEstimator Alter(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, AlterEstimator.Options options)
         => new(Env(catalog), options, stage1: true, stage2: true);
 
-    /// <summary>Stage 1 only: the transformer already predicts; continue with <see cref="AlterStage2(MulticlassClassificationCatalog.MulticlassClassificationTrainers, AlterTransformer, string, IDataView?, int)"/>.</summary>
+    /// <summary>Stage 1 only: the transformer already predicts; continue with <see cref="AlterStage2(MulticlassClassificationCatalog.MulticlassClassificationTrainers, AlterTransformer, string, IDataView?, int?)"/>.</summary>
     public static AlterEstimator AlterStage1(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string taskColumnName = "Task", string sentence1ColumnName = "Sentence1",
-        string? sentence2ColumnName = null, string? baseModel = null, int epochs = 3, int batchSize = 32, IDataView? validationSet = null,
+        string? sentence2ColumnName = null, string? baseModel = null, int? epochs = null, int batchSize = 32, IDataView? validationSet = null,
         string predictedLabelColumnName = "PredictedLabel", string scoreColumnName = "Score")
         => AlterStage1(catalog, Simple(labelColumnName, taskColumnName, sentence1ColumnName, sentence2ColumnName, baseModel, epochs, 0,
             batchSize, validationSet, predictedLabelColumnName, scoreColumnName));
@@ -50,7 +50,7 @@ public static class AlterCatalog
     /// task and text column names are the stage-1 transformer's.
     /// </summary>
     public static AlterEstimator AlterStage2(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        AlterTransformer stage1Model, string labelColumnName = "Label", IDataView? validationSet = null, int epochs = 1)
+        AlterTransformer stage1Model, string labelColumnName = "Label", IDataView? validationSet = null, int? epochs = 1)
     {
         Contracts.CheckValue(stage1Model, nameof(stage1Model));
         var columns = stage1Model.Columns;
@@ -91,7 +91,7 @@ public static class AlterCatalog
         => Contracts.CheckRef(catalog, nameof(catalog)).GetEnvironment();
 
     private static AlterEstimator.Options Simple(string label, string task, string sentence1, string? sentence2, string? baseModel,
-        int stage1Epochs, int stage2Epochs, int batchSize, IDataView? validationSet, string predictedLabel, string score) => new()
+        int? stage1Epochs, int? stage2Epochs, int batchSize, IDataView? validationSet, string predictedLabel, string score) => new()
     {
         PredictedLabelColumnName = predictedLabel,
         ScoreColumnName = score,

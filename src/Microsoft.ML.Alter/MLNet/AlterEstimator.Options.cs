@@ -102,10 +102,11 @@ public sealed partial class AlterEstimator
         // ---- training ----
 
         /// <summary>
-        /// Stage 1 (encoder, experts, selectors, heads): passes over the training rows. At least 1 for an estimator that runs
-        /// stage 1 (an untrained model is never returned silently).
+        /// Stage 1 (encoder, experts, selectors, heads): passes over the training rows. Null (the default): chosen from the
+        /// data, enough epochs for a minimum number of optimisation steps (few rows get more epochs), logged when training
+        /// starts. At least 1 for an estimator that runs stage 1 (an untrained model is never returned silently).
         /// </summary>
-        public int Stage1Epochs = CoreTraining.Stage1.Epochs;
+        public int? Stage1Epochs = CoreTraining.Stage1.Epochs;
 
         /// <summary>Stage 1 peak learning rate of the pretrained-derived weights.</summary>
         public double Stage1LearningRate = CoreTraining.Stage1.LearningRate;
@@ -115,9 +116,9 @@ public sealed partial class AlterEstimator
 
         /// <summary>
         /// Stage 2 (shared experts and gate; heads too when <see cref="TrainHeadsInStage2"/>): passes over the rows. At least 1
-        /// for an estimator that runs stage 2.
+        /// for an estimator that runs stage 2. Null: chosen from the data, as for <see cref="Stage1Epochs"/>.
         /// </summary>
-        public int Stage2Epochs = CoreTraining.Stage2.Epochs;
+        public int? Stage2Epochs = CoreTraining.Stage2.Epochs;
 
         /// <summary>Stage 2 peak learning rate of the shared experts.</summary>
         public double Stage2LearningRate = CoreTraining.Stage2.LearningRate;
@@ -201,8 +202,8 @@ public sealed partial class AlterEstimator
 
         internal AlterTrainingOptions ToTrainingOptions(int seed) => new()
         {
-            Stage1 = new StageOptions { Epochs = Stage1Epochs, LearningRate = Stage1LearningRate, HeadLearningRate = Stage1HeadLearningRate, EarlyStoppingPatience = EarlyStoppingPatience },
-            Stage2 = new StageOptions { Epochs = Stage2Epochs, LearningRate = Stage2LearningRate, HeadLearningRate = Stage2HeadLearningRate, EarlyStoppingPatience = EarlyStoppingPatience },
+            Stage1 = CoreTraining.Stage1 with { Epochs = Stage1Epochs, LearningRate = Stage1LearningRate, HeadLearningRate = Stage1HeadLearningRate, EarlyStoppingPatience = EarlyStoppingPatience },
+            Stage2 = CoreTraining.Stage2 with { Epochs = Stage2Epochs, LearningRate = Stage2LearningRate, HeadLearningRate = Stage2HeadLearningRate, EarlyStoppingPatience = EarlyStoppingPatience },
             SharedExperts = SharedExperts,
             TrainHeadsInStage2 = TrainHeadsInStage2,
             BatchSize = BatchSize,

@@ -55,7 +55,7 @@ public sealed partial class AlterEstimator : IEstimator<AlterTransformer>
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? Options.DefaultSeed;
         var device = DeviceSelection.Resolve(_host);
         using var progress = new ChannelProgress(_host, channel, _options.Progress);
-        var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), progress, beforeEachStep: _host.CheckAlive);
+        var trainer = new AlterTrainer(_options.ToTrainingOptions(seed), progress, beforeEachStep: _host.CheckAlive, log: message => channel.Info(message));
         channel.Info($"{train.Count} training rows, {train.Select(r => r.Task).Distinct().Count()} tasks, "
                      + $"{validation?.Count ?? 0} validation rows; device {device}.");
 

@@ -18,6 +18,7 @@ public sealed class AlterTrainer
     private readonly AlterTrainingOptions _options;
     private readonly IProgress<TrainingProgress>? _progress;
     private readonly Action? _beforeEachStep;
+    private readonly Action<string>? _log;
 
     /// <param name="progress">Told every <see cref="AlterTrainingOptions.ProgressInterval"/> steps and at every epoch end.</param>
     /// <param name="beforeEachStep">
@@ -25,12 +26,15 @@ public sealed class AlterTrainer
     /// a way to stop training from a check that has no token (the ML.NET layer passes its host's <c>CheckAlive</c>). An
     /// exception it throws ends the stage as cancellation does: the best weights seen are kept and the model stays usable.
     /// </param>
-    public AlterTrainer(AlterTrainingOptions? options = null, IProgress<TrainingProgress>? progress = null, Action? beforeEachStep = null)
+    /// <param name="log">Told, once per stage, the choices training makes from the data (the epochs, when not set).</param>
+    public AlterTrainer(AlterTrainingOptions? options = null, IProgress<TrainingProgress>? progress = null, Action? beforeEachStep = null,
+        Action<string>? log = null)
     {
         _options = options ?? new AlterTrainingOptions();
         _options.Validate();
         _progress = progress;
         _beforeEachStep = beforeEachStep;
+        _log = log;
     }
 
     public AlterTrainingOptions Options => _options;
@@ -59,10 +63,7 @@ public sealed class AlterTrainer
     {
         if (model.Config.SharedExpertCount > 0)
             throw new InvalidOperationException("Stage 1 runs before stage 2: this model already has its stage-2 shared experts and gate.");
-        var fast = model.Mixtures.SelectMany(m => m.Selector.parameters()).Concat(model.Heads.SelectMany(h => h.parameters())).ToHashSet();
-        var slow = model.parameters().Where(p => !fast.Contains(p)).ToList();
-        var result = Run(model, "stage 1", Encode(model, train, validation), _options.Stage1,
-            new[] { new ParameterGroup(slow, _options.Stage1.LearningRate), new ParameterGroup(fast.ToList(), _options.Stage1.HeadLearningRate) },
+        var result = Run(model, "stage 1", Encode(model, train, validation), _options.Stage1, StageOneGroups.Of(model, _options.Stage1),
             scoredTask: null, SeedStream.Stage1, cancellation);
         // A warm-up of 1 (or a stage stopped early) leaves routes to choose: prune to the top k now.
         model.FreezeRoutes();
@@ -142,7 +143,10 @@ public sealed class AlterTrainer
         var validation = data.Validation is { } v && scoredTask is { } only ? v.OfTask(only) : data.Validation;
         var rows = scoredTask is { } t ? data.Train.OfTask(t) : data.Train;
         var seed = SeedOf(seedStream);
-        using var loop = new EpochLoop(model, rows, groups, _options, stageOptions.Epochs, seed);
+        var (epochs, reason) = EpochRule.Resolve(stageOptions, EpochLoop.StepsPerEpoch(rows, _options), stage);
+        if (reason is not null)
+            _log?.Invoke(reason);
+        using var loop = new EpochLoop(model, rows, groups, _options, epochs, seed);
         manual_seed(seed);
         var trainableSet = trainable.ToHashSet();
         foreach (var p in model.parameters())
@@ -158,21 +162,21 @@ public sealed class AlterTrainer
         }
 
         var losses = new List<double>();
-        using var best = new BestWeights(trainable, stageOptions.Epochs, stageOptions.EarlyStoppingPatience, validation is not null);
+        using var best = new BestWeights(trainable, epochs, stageOptions.EarlyStoppingPatience, validation is not null);
         try
         {
             model.train();
-            for (var epoch = 1; epoch <= stageOptions.Epochs; epoch++)
+            for (var epoch = 1; epoch <= epochs; epoch++)
             {
                 var (epochLoss, stepsPerEpoch) = loop.Run(BeforeStep, (step, steps, loss) =>
                 {
                     if (_progress is not null && step % _options.ProgressInterval == 0 && step < steps)
-                        _progress.Report(new TrainingProgress(stage, epoch, stageOptions.Epochs, step, steps, loss, null, clock.Elapsed, Remaining()));
+                        _progress.Report(new TrainingProgress(stage, epoch, epochs, step, steps, loss, null, clock.Elapsed, Remaining()));
                 });
                 losses.Add(epochLoss);
                 var accuracy = validation is null ? null : Evaluation.Accuracy(model, validation, _options.EvaluationBatchSize, cancellation);
                 model.train();
-                _progress?.Report(new TrainingProgress(stage, epoch, stageOptions.Epochs, stepsPerEpoch, stepsPerEpoch, epochLoss,
+                _progress?.Report(new TrainingProgress(stage, epoch, epochs, stepsPerEpoch, stepsPerEpoch, epochLoss,
                     accuracy ?? new Dictionary<string, double>(), clock.Elapsed, Remaining()));
                 if (!best.Observe(epoch, accuracy))
                     break;

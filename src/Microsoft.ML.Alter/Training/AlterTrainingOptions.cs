@@ -5,8 +5,12 @@ namespace Microsoft.ML.Alter.Training;
 /// <summary>How an <see cref="AlterTrainer"/> trains. Defaults are for MiniLM-L6-sized encoders on CPU.</summary>
 public sealed record AlterTrainingOptions
 {
-    /// <summary>Stage 1: encoder, experts, selectors and heads together.</summary>
-    public StageOptions Stage1 { get; init; } = new() { Epochs = 3, LearningRate = 5e-5 };
+    /// <summary>
+    /// Stage 1: encoder, experts, selectors and heads together. Epochs follow the data: at least 200 steps (a few
+    /// hundred rows get many epochs, tens of thousands get 2), the best epoch on the validation set kept. Chosen on the
+    /// benchmark's dev splits (README, "Why the defaults").
+    /// </summary>
+    public StageOptions Stage1 { get; init; } = new() { Epochs = null, MinimumSteps = 200, LearningRate = 5e-5 };
 
     /// <summary>Stage 2: shared experts and gate only (heads too when <see cref="TrainHeadsInStage2"/>).</summary>
     public StageOptions Stage2 { get; init; } = new() { Epochs = 1, LearningRate = 5e-5 };
@@ -30,6 +34,12 @@ public sealed record AlterTrainingOptions
 
     /// <summary>AdamW decoupled weight decay, applied to weight matrices (not to biases, LayerNorms or selector logits).</summary>
     public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>
+    /// Share of each training target spread evenly over the task's labels (0: plain cross-entropy). Searched for the
+    /// defaults and left out (BENCHMARKS.md, "Recipe search"): kept for the benchmark's probes, not offered to users.
+    /// </summary>
+    internal double LabelSmoothing { get; init; }
 
     /// <summary>Gradients are clipped to this global L2 norm.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
@@ -67,6 +77,8 @@ public sealed record AlterTrainingOptions
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "The weight decay must be finite and non-negative.");
         if (!(MaxGradNorm > 0) || !double.IsFinite(MaxGradNorm))
             throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "The gradient clipping norm must be finite and positive.");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
+            throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "The label smoothing must be in [0, 1).");
         if (EvaluationBatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(EvaluationBatchSize), EvaluationBatchSize, "The evaluation batch size must be positive.");
         if (!Enum.IsDefined(BadRows))

@@ -22,6 +22,7 @@ internal sealed class EpochLoop : IDisposable
     private readonly int _routeStep;
     private readonly IReadOnlyList<Parameter> _trainable;
     private readonly double _maxGradNorm;
+    private readonly double _labelSmoothing;
     private readonly Device _device;
 
     /// <param name="seed">Seeds the batch sampling (the caller seeds TorchSharp's generator with it too).</param>
@@ -33,6 +34,7 @@ internal sealed class EpochLoop : IDisposable
         _random = new Random(seed);
         _trainable = groups.SelectMany(g => g.Parameters).ToList();
         _maxGradNorm = options.MaxGradNorm;
+        _labelSmoothing = options.LabelSmoothing;
         _device = model.parameters().First().device;
         TotalSteps = Math.Max(1, _sampler.BatchesPerEpoch * epochs);
         _schedule = LearningRateSchedule.For(TotalSteps, options.WarmupFraction);
@@ -42,6 +44,10 @@ internal sealed class EpochLoop : IDisposable
     }
 
     public int TotalSteps { get; }
+
+    /// <summary>Steps per epoch of <paramref name="rows"/> under <paramref name="options"/>' batch size and task sampling.</summary>
+    public static int StepsPerEpoch(EncodedRows rows, AlterTrainingOptions options)
+        => new TaskBatchSampler(rows, options.BatchSize, options.SamplingTemperature).BatchesPerEpoch;
 
     /// <summary>Steps done so far in the stage.</summary>
     public int Step { get; private set; }
@@ -62,7 +68,7 @@ internal sealed class EpochLoop : IDisposable
             var factor = _schedule.Factor(Step);
             for (var g = 0; g < controllers.Count; g++)
                 controllers[g].LearningRate = _peaks[g] * factor;
-            lossSum += TrainingStep.Run(_model, _rows, batches[b], _optimizer, _trainable, _maxGradNorm, _device);
+            lossSum += TrainingStep.Run(_model, _rows, batches[b], _optimizer, _trainable, _maxGradNorm, _device, _labelSmoothing);
             Step++;
             if (Step % CollectEverySteps == 0)
                 ReleaseOptimizerTemporaries();

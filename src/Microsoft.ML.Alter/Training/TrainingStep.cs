@@ -14,12 +14,12 @@ internal static class TrainingStep
     /// <param name="maxGradNorm">Gradients of <paramref name="trainable"/> are scaled to at most this global L2 norm.</param>
     /// <returns>The batch's mean loss before the step.</returns>
     public static double Run(AlterModel model, EncodedRows rows, int[] indices, optim.Optimizer optimizer,
-        IReadOnlyList<Parameter> trainable, double maxGradNorm, Device device)
+        IReadOnlyList<Parameter> trainable, double maxGradNorm, Device device, double labelSmoothing = 0)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
         using var batch = TokenBatch.Create(indices.Select(i => rows.Inputs[i]).ToList(), model.Tokenizer.PaddingId, device);
-        var mean = MultiTaskLoss.Mean(model, batch, indices.Select(i => rows.Tasks[i]).ToArray(), indices.Select(i => rows.Labels[i]).ToArray());
+        var mean = MultiTaskLoss.Mean(model, batch, indices.Select(i => rows.Tasks[i]).ToArray(), indices.Select(i => rows.Labels[i]).ToArray(), labelSmoothing);
         mean.backward();
         nn.utils.clip_grad_norm_(trainable, maxGradNorm);
         optimizer.step();

@@ -69,6 +69,37 @@ public sealed class ProgressChannelTests
         CollectionAssert.AreEqual(everyStep, reports.Select(r => (r.Epoch, r.Step, r.DevAccuracy is not null)).ToList());
     }
 
+    /// <summary>
+    /// Left unset (the default), stage 1's epochs follow the data: the log says how many and why before training, and
+    /// that many epochs run. 64 rows in batches of 8 make 8 steps per epoch.
+    /// </summary>
+    [TestMethod]
+    public void EpochsChosenFromTheDataAreLoggedAndRun()
+    {
+        var ml = new MLContext(seed: 1);
+        var chosen = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Source.Contains("AlterEstimator", StringComparison.Ordinal) && e.RawMessage.Contains("chosen from the data", StringComparison.Ordinal))
+                chosen.Add(e.RawMessage);
+        };
+        var reports = new List<Microsoft.ML.Alter.Training.TrainingProgress>();
+        var options = MLNetFixture.Options();
+        options.Stage1Epochs = null;
+        options.ValidationSet = MLNetFixture.Keyed(MLNetFixture.Train.Take(8));
+        options.Progress = new SynchronousProgress(reports.Add);
+        using var model = ml.MulticlassClassification.Trainers.AlterStage1(options).Fit(MLNetFixture.Keyed(MLNetFixture.Train.Take(64)));
+
+        var epochEnds = reports.Where(r => r.DevAccuracy is not null).ToList();
+        var epochs = epochEnds[0].Epochs;
+        Assert.AreEqual(8, epochEnds[0].StepsPerEpoch);
+        Assert.IsTrue(epochs > 2, $"8 steps per epoch are few: more than 2 epochs expected, got {epochs}");
+        Assert.AreEqual(1, chosen.Count, string.Join(" | ", chosen));
+        StringAssert.StartsWith(chosen[0], $"stage 1: {epochs} epochs of 8 steps, chosen from the data");
+        // Early stopping may end the stage sooner; without it, every chosen epoch runs.
+        Assert.IsTrue(epochEnds.Count <= epochs && epochEnds.All(r => r.Epochs == epochs));
+    }
+
     private static IEnumerable<object> ProgressEvents(MLContext ml)
     {
         const BindingFlags any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;

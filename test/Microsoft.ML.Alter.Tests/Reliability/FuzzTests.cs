@@ -81,6 +81,8 @@ public sealed class FuzzTests
         double[] reals = { double.NaN, double.PositiveInfinity, double.NegativeInfinity, -1, 0, 1e-9, 1e-3, 0.5, 1, 3, 1e9 };
         int[] counts = { int.MinValue, -1, 0, 1, 2, 7, 1_000_000, int.MaxValue };
         int[] epochs = { -1, 0, 1 };
+        // Stage epochs may also be null: chosen from the data.
+        int?[] stageEpochs = { -1, 0, 1, null };
         var ml = new MLContext(seed: 1);
         var data = MLNetFixture.Keyed(MLNetFixture.Train.Where((_, i) => i % 8 < 2)); // both labels of every task
         var fits = 0;
@@ -101,8 +103,8 @@ public sealed class FuzzTests
             options.MaxLength = Pick(options.MaxLength, counts);
             options.LogEverySteps = Pick(options.LogEverySteps, counts);
             options.EarlyStoppingPatience = Pick(options.EarlyStoppingPatience, epochs);
-            options.Stage1Epochs = Pick(options.Stage1Epochs, epochs);
-            options.Stage2Epochs = Pick(options.Stage2Epochs, epochs);
+            options.Stage1Epochs = Pick(options.Stage1Epochs, stageEpochs);
+            options.Stage2Epochs = Pick(options.Stage2Epochs, stageEpochs);
             AlterEstimator estimator;
             try
             {
