@@ -49,8 +49,8 @@ internal sealed class FineTuning
     /// <summary>Creates a model over every task of <paramref name="splits"/> and runs stage 1 with dev selection.</summary>
     public (AlterModel Model, StageResult Stage1) TrainStage1(string name, IReadOnlyList<TaskSplits> splits, MtaOptions mta)
     {
-        _log($"{name}: stage 1 on {splits.Sum(s => s.Train.Count)} rows of {splits.Count} task(s), {_options.Stage1.Epochs} epoch(s)");
-        var trainer = new AlterTrainer(_options, new Progress(name, _log));
+        _log($"{name}: stage 1 on {splits.Sum(s => s.Train.Count)} rows of {splits.Count} task(s), {_options.Stage1.Epochs?.ToString() ?? "the library's"} epoch(s)");
+        var trainer = new AlterTrainer(_options, new Progress(name, _log), log: message => _log($"{name}: {message}"));
         var result = trainer.CreateAndTrainStage1(_pretrained, Train(splits), Dev(splits), mta);
         _log($"{name}: stage 1 done in {result.Result.WallTime.TotalSeconds:F0} s, best epoch {result.Result.BestEpoch}, dev mean {result.Result.MeanDevAccuracy:F4}");
         return result;
@@ -63,7 +63,7 @@ internal sealed class FineTuning
         try
         {
             _log($"{name}: stage 2 ({options.SharedExperts} shared expert(s), heads {(options.TrainHeadsInStage2 ? "trained" : "frozen")}), {options.Stage2.Epochs} epoch(s)");
-            var result = new AlterTrainer(options, new Progress(name, _log)).TrainStage2(model, Train(splits), Dev(splits));
+            var result = new AlterTrainer(options, new Progress(name, _log), log: message => _log($"{name}: {message}")).TrainStage2(model, Train(splits), Dev(splits));
             _log($"{name}: stage 2 done in {result.WallTime.TotalSeconds:F0} s, dev mean {result.MeanDevAccuracy:F4}");
             return (model, result);
         }

@@ -116,7 +116,8 @@ public sealed partial class AlterEstimator
 
         /// <summary>
         /// Stage 2 (shared experts and gate; heads too when <see cref="TrainHeadsInStage2"/>): passes over the rows. At least 1
-        /// for an estimator that runs stage 2. Null: chosen from the data, as for <see cref="Stage1Epochs"/>.
+        /// for an estimator that runs stage 2. Null: the library's rule, as for <see cref="Stage1Epochs"/>; stage 2 sets no
+        /// minimum number of steps, so that is 2 epochs.
         /// </summary>
         public int? Stage2Epochs = CoreTraining.Stage2.Epochs;
 
