@@ -50,7 +50,7 @@ internal sealed class FineTuning
     public (AlterModel Model, StageResult Stage1) TrainStage1(string name, IReadOnlyList<TaskSplits> splits, MtaOptions mta)
     {
         _log($"{name}: stage 1 on {splits.Sum(s => s.Train.Count)} rows of {splits.Count} task(s), {_options.Stage1.Epochs?.ToString() ?? "the library's"} epoch(s)");
-        var trainer = new AlterTrainer(_options, new Progress(name, _log), log: message => _log($"{name}: {message}"));
+        var trainer = Trainer(_options, name);
         var result = trainer.CreateAndTrainStage1(_pretrained, Train(splits), Dev(splits), mta);
         _log($"{name}: stage 1 done in {result.Result.WallTime.TotalSeconds:F0} s, best epoch {result.Result.BestEpoch}, dev mean {result.Result.MeanDevAccuracy:F4}");
         return result;
@@ -63,7 +63,7 @@ internal sealed class FineTuning
         try
         {
             _log($"{name}: stage 2 ({options.SharedExperts} shared expert(s), heads {(options.TrainHeadsInStage2 ? "trained" : "frozen")}), {options.Stage2.Epochs} epoch(s)");
-            var result = new AlterTrainer(options, new Progress(name, _log), log: message => _log($"{name}: {message}")).TrainStage2(model, Train(splits), Dev(splits));
+            var result = Trainer(options, name).TrainStage2(model, Train(splits), Dev(splits));
             _log($"{name}: stage 2 done in {result.WallTime.TotalSeconds:F0} s, dev mean {result.MeanDevAccuracy:F4}");
             return (model, result);
         }
@@ -98,6 +98,10 @@ internal sealed class FineTuning
     private static List<Data.LabeledExample> Dev(IReadOnlyList<TaskSplits> splits) => splits.SelectMany(s => s.Dev).ToList();
 
     /// <summary>Epoch ends and every progress interval, prefixed with the system's name.</summary>
+    /// <summary>A trainer whose progress and choices go to the run's log under <paramref name="name"/>.</summary>
+    private AlterTrainer Trainer(AlterTrainingOptions options, string name)
+        => new(options, new Progress(name, _log), log: message => _log($"{name}: {message}"));
+
     private sealed class Progress(string name, Action<string> log) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => log($"{name}: {value}");

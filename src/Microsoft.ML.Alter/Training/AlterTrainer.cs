@@ -143,10 +143,10 @@ public sealed class AlterTrainer
         var validation = data.Validation is { } v && scoredTask is { } only ? v.OfTask(only) : data.Validation;
         var rows = scoredTask is { } t ? data.Train.OfTask(t) : data.Train;
         var seed = SeedOf(seedStream);
-        var (epochs, reason) = EpochRule.Resolve(stageOptions, EpochLoop.StepsPerEpoch(rows, _options), stage);
-        if (reason is not null)
-            _log?.Invoke(reason);
-        using var loop = new EpochLoop(model, rows, groups, _options, epochs, seed);
+        using var loop = new EpochLoop(model, rows, groups, _options, stageOptions, stage, seed);
+        var epochs = loop.Epochs;
+        if (loop.EpochChoice is { } choice)
+            _log?.Invoke(choice);
         manual_seed(seed);
         var trainableSet = trainable.ToHashSet();
         foreach (var p in model.parameters())

@@ -26,7 +26,9 @@ internal sealed class EpochLoop : IDisposable
     private readonly Device _device;
 
     /// <param name="seed">Seeds the batch sampling (the caller seeds TorchSharp's generator with it too).</param>
-    public EpochLoop(AlterModel model, EncodedRows rows, IReadOnlyList<ParameterGroup> groups, AlterTrainingOptions options, int epochs, int seed)
+    /// <param name="stageName">Names the stage in <see cref="EpochChoice"/>.</param>
+    public EpochLoop(AlterModel model, EncodedRows rows, IReadOnlyList<ParameterGroup> groups, AlterTrainingOptions options, StageOptions stage,
+        string stageName, int seed)
     {
         _model = model;
         _rows = rows;
@@ -36,18 +38,21 @@ internal sealed class EpochLoop : IDisposable
         _maxGradNorm = options.MaxGradNorm;
         _labelSmoothing = options.LabelSmoothing;
         _device = model.parameters().First().device;
-        TotalSteps = Math.Max(1, _sampler.BatchesPerEpoch * epochs);
+        (Epochs, EpochChoice) = EpochRule.Resolve(stage, _sampler.BatchesPerEpoch, stageName);
+        TotalSteps = Math.Max(1, _sampler.BatchesPerEpoch * Epochs);
         _schedule = LearningRateSchedule.For(TotalSteps, options.WarmupFraction);
         // Tasks without a route yet (a routed model with a routing warm-up) train dense until this step.
         _routeStep = (int)Math.Round(TotalSteps * model.Config.Mta.RouteWarmupFraction);
         _optimizer = CreateOptimizer(groups, options.WeightDecay);
     }
 
-    public int TotalSteps { get; }
+    /// <summary>The stage's epochs: as set, or chosen from the data (<see cref="EpochRule"/>).</summary>
+    public int Epochs { get; }
 
-    /// <summary>Steps per epoch of <paramref name="rows"/> under <paramref name="options"/>' batch size and task sampling.</summary>
-    public static int StepsPerEpoch(EncodedRows rows, AlterTrainingOptions options)
-        => new TaskBatchSampler(rows, options.BatchSize, options.SamplingTemperature).BatchesPerEpoch;
+    /// <summary>When <see cref="Epochs"/> was chosen from the data, a line saying how; else null.</summary>
+    public string? EpochChoice { get; }
+
+    public int TotalSteps { get; }
 
     /// <summary>Steps done so far in the stage.</summary>
     public int Step { get; private set; }

@@ -22,8 +22,9 @@ internal static class StageOneGroups
         for (var i = layers.Count - 1; i >= 0; i--)
         {
             var factor = Math.Pow(stage.LayerDecay, layers.Count - 1 - i);
-            var layerExperts = layers[i].parameters().Where(experts.Contains).ToList();
-            var rest = layers[i].parameters().Where(p => !placed.Contains(p)).ToList();
+            var own = layers[i].parameters().ToList();
+            var layerExperts = own.Where(experts.Contains).ToList();
+            var rest = own.Where(p => !placed.Contains(p)).ToList();
             placed.UnionWith(rest);
             if (layerExperts.Count > 0)
                 groups.Add(new(layerExperts, (stage.ExpertLearningRate ?? stage.LearningRate) * factor));
