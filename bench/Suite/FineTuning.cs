@@ -97,11 +97,11 @@ internal sealed class FineTuning
 
     private static List<Data.LabeledExample> Dev(IReadOnlyList<TaskSplits> splits) => splits.SelectMany(s => s.Dev).ToList();
 
-    /// <summary>Epoch ends and every progress interval, prefixed with the system's name.</summary>
     /// <summary>A trainer whose progress and choices go to the run's log under <paramref name="name"/>.</summary>
     private AlterTrainer Trainer(AlterTrainingOptions options, string name)
         => new(options, new Progress(name, _log), log: message => _log($"{name}: {message}"));
 
+    /// <summary>Epoch ends and every progress interval, prefixed with the system's name.</summary>
     private sealed class Progress(string name, Action<string> log) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => log($"{name}: {value}");
